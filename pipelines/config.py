@@ -1,0 +1,46 @@
+"""Configuration from environment variables, with documented defaults.
+
+Every path the project writes lives under one state folder, ``SBM_HOME`` (default: ``.sbm/`` in the
+repository), so a reset is ``rm -rf .sbm``. The README's configuration table mirrors this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+
+
+def _path(environ: Mapping[str, str], name: str, default: Path) -> Path:
+    value = environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    warehouse: Path
+    serving: Path
+    snapshots: Path
+    dagster_home: Path
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        home = _path(env, "SBM_HOME", REPO_ROOT / ".sbm")
+        return cls(
+            home=home,
+            warehouse=_path(env, "SBM_WAREHOUSE", home / "warehouse.duckdb"),
+            serving=_path(env, "SBM_SERVING", home / "serving.duckdb"),
+            snapshots=_path(env, "SBM_SNAPSHOTS", home / "snapshots"),
+            dagster_home=_path(env, "DAGSTER_HOME", home / "dagster"),
+        )
+
+    def dbt_env(self) -> dict[str, str]:
+        """Variables dbt's profiles.yml reads, as absolute paths (dbt runs with its own working directory)."""
+        return {"SBM_HOME": str(self.home), "SBM_WAREHOUSE": str(self.warehouse)}
