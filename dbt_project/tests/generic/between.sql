@@ -1,0 +1,9 @@
+{#- Accepted range for a numeric column; NULLs pass (suppressed or secret cells are NULL on purpose). -#}
+{% test between(model, column_name, min_value=none, max_value=none) %}
+select {{ column_name }}
+from {{ model }}
+where {{ column_name }} is not null
+  and (false
+  {%- if min_value is not none %} or {{ column_name }} < {{ min_value }}{% endif %}
+  {%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %})
+{% endtest %}
