@@ -1,0 +1,25 @@
+"""The Dagster code location (loaded by workspace.yaml): it only assembles the pieces."""
+
+import dagster as dg
+
+from pipelines.assets.cbs import cbs_assets
+from pipelines.assets.dbt import sbm_dbt_assets
+from pipelines.checks.gx_checks import gx_checks
+from pipelines.config import Settings
+from pipelines.jobs import full_refresh
+from pipelines.publish import publish
+from pipelines.resources import build_resources
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*cbs_assets, sbm_dbt_assets, publish],
+        asset_checks=gx_checks,
+        jobs=[full_refresh],
+        resources=build_resources(settings),
+        # Steps run one after another in the run's process: DuckDB allows a single writer (see resources).
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(Settings.from_env())

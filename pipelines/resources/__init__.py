@@ -1,0 +1,37 @@
+"""Dagster resources, built from the environment (pipelines/config.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from pipelines.config import DBT_PROJECT_DIR, Settings
+
+# Every asset that writes the warehouse file runs in this pool. DuckDB lets one process write a file and
+# nobody waits for the lock, so $DAGSTER_HOME/dagster.yaml limits the pool to 1 across runs; within a run,
+# the in-process executor (definitions.py) runs steps one after another.
+WAREHOUSE_POOL = "duckdb_warehouse"
+
+
+class StateFolders(dg.ConfigurableResource):
+    """Where CBS snapshots are kept and where the serving file for Superset is published."""
+
+    snapshots: str
+    serving: str
+
+
+def build_resources(settings: Settings) -> dict[str, object]:
+    return {
+        "warehouse": DuckDBResource(database=str(settings.warehouse)),
+        "state": StateFolders(snapshots=str(settings.snapshots), serving=str(settings.serving)),
+        "dbt": DbtCliResource(
+            project_dir=str(DBT_PROJECT_DIR),
+            profiles_dir=str(DBT_PROJECT_DIR),
+            # the dbt of this interpreter's venv, so nothing depends on PATH
+            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+        ),
+    }
