@@ -8,10 +8,12 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 SUPERSET_VENV := .venv-superset
+PY := $(VENV)/bin/python
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export UV_PYTHON := $(PYTHON)
 export UV_LINK_MODE := copy
 
-.PHONY: help setup demo refresh serve test lint clean reset
+.PHONY: help setup prepare demo-data refresh serve demo test browser lint clean reset
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,3 +32,34 @@ $(SUPERSET_VENV)/.synced: dashboards/requirements-superset.lock | $(UV)
 	@touch $@
 
 setup: $(VENV)/.synced $(SUPERSET_VENV)/.synced ## create both virtual environments from the lock files
+
+prepare: setup ## parse the dbt project and write the Dagster instance config
+	$(PY) -m pipelines prepare
+
+demo-data: prepare ## write the SYNTHETIC demo region's source data into the state folder
+	$(PY) -m pipelines demo-data
+
+refresh: prepare ## run the full refresh (ingest, dbt build, GX checks, publish to serving.duckdb)
+	$(PY) -m pipelines refresh
+
+serve: prepare ## start Superset and the Dagster UI on 127.0.0.1 (Ctrl-C stops both)
+	$(PY) -m dashboards.serve
+
+demo: demo-data refresh serve ## the main job on the demo data, then serve the dashboards
+
+browser: ## install Debian's chromium and chromedriver for the browser tests, if missing
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  echo "installing chromium and chromium-driver with apt-get"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+
+test: prepare browser ## run the whole test suite, including the end-to-end browser test
+	$(VENV)/bin/pytest
+
+lint: setup ## ruff
+	$(VENV)/bin/ruff check pipelines dashboards tests
+
+clean: ## remove build output (dbt target, caches); keeps data and environments
+	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache test-artifacts
+
+reset: clean ## remove ALL local state (warehouse, snapshots, Superset metadata, secrets) and both venvs
+	rm -rf .sbm $(VENV) $(SUPERSET_VENV) $(TOOLS)

@@ -3,10 +3,15 @@ has none: parse the project once before any test imports the pipeline."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import dagster as dg
 import pytest
 
 from pipelines.config import Settings
 from pipelines.instance import MANIFEST, parse_dbt_project
+
+STATE_VARIABLES = ("SBM_WAREHOUSE", "SBM_SERVING", "SBM_SNAPSHOTS", "DAGSTER_HOME")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -18,8 +23,34 @@ def pytest_configure(config: pytest.Config) -> None:
 def settings(tmp_path, monkeypatch) -> Settings:
     """A state folder of its own for each test."""
     monkeypatch.setenv("SBM_HOME", str(tmp_path / "sbm"))
-    for name in ("SBM_WAREHOUSE", "SBM_SERVING", "SBM_SNAPSHOTS", "DAGSTER_HOME"):
+    for name in STATE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     settings = Settings.from_env()
     settings.home.mkdir(parents=True)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def full_refresh() -> Callable[[Settings], dg.ExecuteInProcessResult]:
+    """Run the full_refresh job, as `make refresh` does, against a given state folder."""
+    from pipelines.definitions import build_definitions
+
+    def run(settings: Settings) -> dg.ExecuteInProcessResult:
+        job = build_definitions(settings).resolve_job_def("full_refresh")
+        return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
+    """The synthetic demo region through the whole pipeline, once per session: the state `make demo` builds."""
+    from pipelines.demo.cbs import write_kerncijfers
+    from pipelines.sources.cbs.registry import load_registry
+    from pipelines.sources.cbs.snapshots import SnapshotStore
+
+    settings = Settings.from_env({"SBM_HOME": str(tmp_path_factory.mktemp("demo") / "sbm")})
+    write_kerncijfers(SnapshotStore(settings.snapshots / "cbs"), load_registry()["kerncijfers_wijken_buurten"])
+    result = full_refresh(settings)
+    assert result.success, "the demo pipeline failed; run `make refresh` to see the Dagster log"
     return settings

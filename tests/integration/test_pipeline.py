@@ -3,22 +3,15 @@
 import json
 from datetime import UTC, datetime
 
-import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.definitions import build_definitions
 from pipelines.demo.cbs import kerncijfers_documents, write_kerncijfers
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.snapshots import SnapshotStore
 
 pytestmark = pytest.mark.integration
 FAMILY = load_registry()["kerncijfers_wijken_buurten"]
-
-
-def run_full_refresh(settings):
-    job = build_definitions(settings).resolve_job_def("full_refresh")
-    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
 
 
 def mart(settings, sql):
@@ -47,11 +40,8 @@ def test_the_demo_fixture_holds_the_numbers_the_expectations_below_are_computed_
     assert wijk(2021, "WK014110") == (145, None)  # secret at CBS
 
 
-def test_full_refresh_publishes_wmo_per_1000_computed_from_the_demo_data(settings, demo_store):
-    result = run_full_refresh(settings)
-    assert result.success
-    assert all(e.passed for e in result.get_asset_check_evaluations())
-
+def test_full_refresh_publishes_wmo_per_1000_computed_from_the_demo_data(demo_pipeline):
+    settings = demo_pipeline
     rows = dict(
         ((code, year), (clients, rate))
         for code, year, clients, rate in mart(
@@ -73,9 +63,9 @@ def test_full_refresh_publishes_wmo_per_1000_computed_from_the_demo_data(setting
     ]
 
 
-def test_a_second_refresh_adds_no_rows(settings, demo_store):
-    assert run_full_refresh(settings).success
-    assert run_full_refresh(settings).success
+def test_a_second_refresh_adds_no_rows(settings, demo_store, full_refresh):
+    assert full_refresh(settings).success
+    assert full_refresh(settings).success
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         raw = con.execute("SELECT count(*), count(DISTINCT load_id) FROM raw.cbs_kerncijfers_wijken_buurten").fetchall()
     assert raw == [(7 * 11 * 6, 1)]  # 7 tables x 11 regions x 6 measures, all from the first load
@@ -99,10 +89,10 @@ def publish_revised_2023(store, wijk, **values):
     )
 
 
-def test_a_failing_expectation_on_raw_blocks_dbt_and_publish(settings, demo_store):
+def test_a_failing_expectation_on_raw_blocks_dbt_and_publish(settings, demo_store, full_refresh):
     publish_revised_2023(demo_store, "WK014102", WmoClienten=-40)
 
-    result = run_full_refresh(settings)
+    result = full_refresh(settings)
 
     (gx,) = [e for e in result.get_asset_check_evaluations() if e.check_name.startswith("gx_raw")]
     assert not gx.passed
@@ -113,11 +103,11 @@ def test_a_failing_expectation_on_raw_blocks_dbt_and_publish(settings, demo_stor
     assert not settings.serving.exists()
 
 
-def test_an_implausible_mart_value_blocks_publish(settings, demo_store):
+def test_an_implausible_mart_value_blocks_publish(settings, demo_store, full_refresh):
     # 15 clients among 20 inhabitants passes raw (non-negative) and dbt's sanity range, not the mart suite
     publish_revised_2023(demo_store, "WK014110", AantalInwoners=20, WmoClienten=15)
 
-    result = run_full_refresh(settings)
+    result = full_refresh(settings)
 
     (gx,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_fct_zorggebruik_wijk"]
     assert not gx.passed

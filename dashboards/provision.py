@@ -1,0 +1,148 @@
+"""Provision Superset from the YAML in dashboards/assets: ``python -m dashboards.provision``.
+
+Zips the asset tree with the serving file's path filled in and posts it to ``/api/v1/assets/import/``, which
+creates or overwrites the database, dataset, charts and dashboards by UUID: running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+
+from dashboards.superset_state import SupersetState, load_credentials
+from pipelines.config import Settings
+
+ASSETS_DIR = Path(__file__).resolve().with_name("assets")
+# The database YAML says `duckdb:///__SBM_SERVING_DUCKDB__?access_mode=read_only`; the absolute path goes here.
+SERVING_PATH_PLACEHOLDER = "__SBM_SERVING_DUCKDB__"
+BUNDLE_ROOT = "sociale_basis_monitor"  # Superset expects every file of a bundle under one top folder
+
+
+class ProvisionError(RuntimeError):
+    """A Superset API call failed; the message has the method, path, HTTP status and Superset's own message."""
+
+
+def serving_uri_path(serving: Path) -> str:
+    """The serving file as it goes into the SQLAlchemy URI: absolute, and nothing a URL parser would split on."""
+    path = str(serving.expanduser().resolve())
+    if any(char in path for char in "?#%"):
+        raise ValueError(f"serving file path {path!r} contains '?', '#' or '%', which break a SQLAlchemy URI")
+    return path
+
+
+def render_asset(relative: str, text: str, serving: Path) -> str:
+    """Fill the serving path into database YAML; every other asset goes into the bundle unchanged."""
+    if not relative.startswith("databases/"):
+        return text
+    if text.count(SERVING_PATH_PLACEHOLDER) != 1:
+        raise ValueError(f"{relative}: expected exactly one {SERVING_PATH_PLACEHOLDER} in sqlalchemy_uri")
+    return text.replace(SERVING_PATH_PLACEHOLDER, serving_uri_path(serving))
+
+
+def build_bundle(serving: Path, assets_dir: Path = ASSETS_DIR) -> bytes:
+    """The import zip: ``<root>/metadata.yaml``, ``<root>/databases/…``, ``datasets/``, ``charts/``, ``dashboards/``."""
+    if not (assets_dir / "metadata.yaml").is_file():
+        raise FileNotFoundError(f"{assets_dir / 'metadata.yaml'} is missing; is {assets_dir} an asset tree?")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(assets_dir.rglob("*.yaml")):
+            relative = path.relative_to(assets_dir).as_posix()
+            bundle.writestr(f"{BUNDLE_ROOT}/{relative}", render_asset(relative, path.read_text("utf-8"), serving))
+    return buffer.getvalue()
+
+
+def _superset_message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:500]
+    if isinstance(body, dict) and "errors" in body:
+        return "; ".join(str(error.get("message", error)) for error in body["errors"])
+    return str(body.get("message", body) if isinstance(body, dict) else body)
+
+
+class SupersetClient:
+    """One ``requests.Session`` for login, CSRF token and every later call (the token belongs to its cookie)."""
+
+    def __init__(self, base_url: str, username: str, password: str, timeout: float = 120) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+        # Without it Superset answers some failures with its HTML error page instead of a JSON message.
+        self.session.headers["Accept"] = "application/json"
+        token = self.request(
+            "POST",
+            "/api/v1/security/login",
+            json={"username": username, "password": password, "provider": "db", "refresh": False},
+        )["access_token"]
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        csrf = self.request("GET", "/api/v1/security/csrf_token/")["result"]
+        # Flask-WTF also compares the Referer with the host on HTTPS; sent always, so this works behind TLS too.
+        self.session.headers.update({"X-CSRFToken": csrf, "Referer": self.base_url})
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        url = f"{self.base_url}{path}"
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.ConnectionError as error:
+            raise ProvisionError(f"{method} {url}: Superset is not reachable ({error.__class__.__name__})") from None
+        if not response.ok:
+            # On a 5xx Superset often only says "failed for an unknown reason"; the traceback is in its log.
+            hint = " (details in Superset's log)" if response.status_code >= 500 else ""
+            raise ProvisionError(f"{method} {path}: HTTP {response.status_code}: {_superset_message(response)}{hint}")
+        return response.json() if response.content else None
+
+    def import_assets(self, bundle: bytes) -> None:
+        # Superset 6.1's assets import always overwrites by UUID; `overwrite=true` states that intent and is what
+        # the per-type import endpoints require.
+        self.request(
+            "POST",
+            "/api/v1/assets/import/",
+            files={"bundle": ("bundle.zip", bundle, "application/zip")},
+            data={"overwrite": "true"},
+        )
+
+
+def dashboard_slugs(assets_dir: Path = ASSETS_DIR) -> list[str]:
+    """Slugs of the dashboards in the asset tree (for links after provisioning)."""
+    docs = (yaml.safe_load(path.read_text("utf-8")) for path in sorted((assets_dir / "dashboards").glob("*.yaml")))
+    return [doc["slug"] for doc in docs]
+
+
+def provision(client: SupersetClient, serving: Path, assets_dir: Path = ASSETS_DIR) -> list[str]:
+    """Import every asset; returns the dashboard URLs."""
+    client.import_assets(build_bundle(serving, assets_dir))
+    return [f"{client.base_url}/superset/dashboard/{slug}/" for slug in dashboard_slugs(assets_dir)]
+
+
+def default_base_url() -> str:
+    """``SBM_SUPERSET_URL``, else the launcher's address: http://127.0.0.1:``SBM_SUPERSET_PORT`` (8088)."""
+    return os.environ.get("SBM_SUPERSET_URL") or f"http://127.0.0.1:{os.environ.get('SBM_SUPERSET_PORT', '8088')}"
+
+
+def main() -> int:
+    settings, state, base_url = Settings.from_env(), SupersetState.from_env(), default_base_url()
+    if not settings.serving.exists():
+        print(f"[provision] note: {settings.serving} does not exist yet; charts fail until the pipeline publishes it")
+    try:
+        credentials = load_credentials(state)
+        client = SupersetClient(base_url, credentials.admin_username, credentials.admin_password)
+        urls = provision(client, settings.serving)
+    except (ProvisionError, OSError, ValueError) as error:
+        print(f"[provision] ERROR: {error}", file=sys.stderr)
+        return 1
+    print(f"[provision] imported {ASSETS_DIR} into {base_url} (serving file: {settings.serving})")
+    for url in urls:
+        print(f"[provision] dashboard: {url}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

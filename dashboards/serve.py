@@ -1,0 +1,242 @@
+"""Run the monitor locally: ``python -m dashboards.serve``.
+
+Prepares Superset's state, starts Superset (gunicorn, .venv-superset) and provisions the dashboards, then starts
+the Dagster UI (``dagster dev``, .venv). Both servers listen on 127.0.0.1 unless ``SBM_SUPERSET_HOST`` /
+``SBM_DAGSTER_HOST`` say otherwise; ports from ``SBM_SUPERSET_PORT`` (8088) and ``SBM_DAGSTER_PORT`` (3000).
+Server output goes to log files; Ctrl-C (or SIGTERM) stops both and exits 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import NoReturn
+
+import requests
+
+from dashboards.provision import SupersetClient, provision
+from dashboards.superset_state import (
+    SUPERSET_BIN,
+    Credentials,
+    SupersetState,
+    ensure_state,
+    superset_env,
+)
+from pipelines.config import REPO_ROOT, Settings
+
+WORKSPACE = REPO_ROOT / "workspace.yaml"
+DAGSTER_BIN = REPO_ROOT / ".venv" / "bin" / "dagster"
+
+
+class ServeError(RuntimeError):
+    """The launcher cannot continue; the message says what to do."""
+
+
+def _say(message: str) -> None:
+    print(f"[serve] {message}", flush=True)
+
+
+@dataclass
+class ManagedProcess:
+    """A server in its own process group (so Ctrl-C reaches us first and we stop it in order)."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    log_file: Path
+    stop_signal: signal.Signals = signal.SIGTERM
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def log_tail(self, lines: int = 25) -> str:
+        text = self.log_file.read_text(encoding="utf-8", errors="replace") if self.log_file.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, timeout: float = 20) -> None:
+        """``stop_signal`` to the whole group (workers, daemons), SIGKILL whatever is left after ``timeout``."""
+        if not self.alive():
+            return
+        os.killpg(self.popen.pid, self.stop_signal)
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
+        # The leader is gone; stragglers in its group (a code server, a worker) get the same treatment.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+
+
+def _start(
+    name: str, command: list[str], env: dict[str, str], log_file: Path, stop_signal: signal.Signals = signal.SIGTERM
+) -> ManagedProcess:
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("ab") as log:
+        log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(command)}\n".encode())
+        popen = subprocess.Popen(
+            command,
+            env=env,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return ManagedProcess(name=name, popen=popen, log_file=log_file, stop_signal=stop_signal)
+
+
+def start_superset(state: SupersetState, credentials: Credentials, host: str, port: int) -> ManagedProcess:
+    """gunicorn with Superset's WSGI app; two workers with threads, as Superset's docs suggest for small sites."""
+    # fmt: off
+    command = [
+        str(SUPERSET_BIN / "gunicorn"),
+        "--bind", f"{host}:{port}",
+        "--workers", "2", "--worker-class", "gthread", "--threads", "4",
+        "--timeout", "120",
+        # Superset sends long GET URLs (rison-encoded filters); gunicorn's default limits cut them off.
+        "--limit-request-line", "0", "--limit-request-field_size", "0",
+        "--access-logfile", "-",
+        "superset.app:create_app()",
+    ]
+    # fmt: on
+    return _start("Superset", command, superset_env(state, credentials, port), state.log_dir / "superset.log")
+
+
+def start_dagster(settings: Settings, host: str, port: int) -> ManagedProcess:
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    # The code location shells out to `dbt` from the same venv; a launcher started as `.venv/bin/python -m …`
+    # (as `make serve` does) has no activated venv, so put its bin/ first on PATH.
+    path = f"{DAGSTER_BIN.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), "PATH": path}
+    command = [str(DAGSTER_BIN), "dev", "-w", str(WORKSPACE), "-h", host, "-p", str(port)]
+    # `dagster dev` stops its webserver, daemon and code servers cleanly on SIGINT (Ctrl-C); on SIGTERM it
+    # leaves a code server behind.
+    return _start("Dagster", command, env, settings.home / "logs" / "dagster.log", stop_signal=signal.SIGINT)
+
+
+def wait_until_healthy(url: str, process: ManagedProcess, timeout: float = 180) -> None:
+    """Poll ``url`` until it answers 200; fail early, with the log's tail, if the server process dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not process.alive():
+            raise ServeError(
+                f"{process.name} exited with code {process.popen.returncode} while starting; "
+                f"last lines of {process.log_file}:\n{process.log_tail()}"
+            )
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise ServeError(f"{process.name} did not answer {url} within {timeout:.0f}s; see {process.log_file}")
+
+
+def ensure_port_free(host: str, port: int, variable: str) -> None:
+    with socket.socket() as sock:
+        # Like the servers themselves: connections of a previous run in TIME_WAIT do not count as "in use".
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            raise ServeError(
+                f"port {port} on {host} is already in use (another Superset or Dagster still running?); "
+                f"stop it, or choose another port with {variable}=<port>"
+            ) from None
+
+
+def _local_url(host: str, port: int) -> str:
+    """Where this machine reaches a server bound to ``host`` (a wildcard bind is reachable on loopback)."""
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run() -> NoReturn:
+    settings, state = Settings.from_env(), SupersetState.from_env()
+    superset_host = os.environ.get("SBM_SUPERSET_HOST", "127.0.0.1")
+    superset_port = int(os.environ.get("SBM_SUPERSET_PORT", "8088"))
+    dagster_host = os.environ.get("SBM_DAGSTER_HOST", "127.0.0.1")
+    dagster_port = int(os.environ.get("SBM_DAGSTER_PORT", "3000"))
+    with_dagster = WORKSPACE.exists()
+
+    ensure_port_free(superset_host, superset_port, "SBM_SUPERSET_PORT")
+    if with_dagster:
+        ensure_port_free(dagster_host, dagster_port, "SBM_DAGSTER_PORT")
+    credentials = ensure_state(state)
+
+    servers: list[ManagedProcess] = []
+    try:
+        superset = start_superset(state, credentials, superset_host, superset_port)
+        servers.append(superset)
+        _say(f"starting Superset on {superset_host}:{superset_port} (log: {superset.log_file})")
+        superset_url = _local_url(superset_host, superset_port)
+        wait_until_healthy(f"{superset_url}/health", superset)
+
+        if not settings.serving.exists():
+            _say(f"note: {settings.serving} does not exist yet; the charts show an error until the pipeline runs")
+        client = SupersetClient(superset_url, credentials.admin_username, credentials.admin_password)
+        dashboards = provision(client, settings.serving)
+        _say(f"provisioned dashboards/assets (serving file: {settings.serving})")
+
+        dagster_line = f"not started: {WORKSPACE} does not exist"
+        if with_dagster:
+            dagster = start_dagster(settings, dagster_host, dagster_port)
+            servers.append(dagster)
+            _say(f"starting Dagster on {dagster_host}:{dagster_port} (log: {dagster.log_file})")
+            dagster_url = _local_url(dagster_host, dagster_port)
+            wait_until_healthy(f"{dagster_url}/server_info", dagster)
+            dagster_line = dagster_url
+
+        print(
+            "\nSociale basis monitor is running:\n"
+            + "".join(f"  Superset  {url}\n" for url in dashboards)
+            + f"  Dagster   {dagster_line}\n"
+            f"  Log in as '{credentials.admin_username}'; the password is in {state.credentials_file}\n"
+            "Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        while all(server.alive() for server in servers):
+            time.sleep(1)
+        stopped = next(server for server in servers if not server.alive())
+        raise ServeError(
+            f"{stopped.name} stopped unexpectedly (exit code {stopped.popen.returncode}); "
+            f"last lines of {stopped.log_file}:\n{stopped.log_tail()}"
+        )
+    finally:
+        # Shutdown must not be interrupted halfway (a second Ctrl-C would orphan the servers).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for server in reversed(servers):
+            if server.alive():
+                _say(f"stopping {server.name} ...")
+            server.stop()
+
+
+def main() -> int:
+    # Explicit handlers: a shell that starts us in the background may have set SIGINT to "ignore", which the
+    # servers would inherit. SIGTERM gets the same clean shutdown as Ctrl-C.
+    signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        run()
+    except KeyboardInterrupt:
+        _say("stopped")
+        return 0
+    except (RuntimeError, OSError, ValueError) as error:  # ServeError, SupersetCommandError, ProvisionError, …
+        print(f"[serve] ERROR: {error}", file=sys.stderr, flush=True)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Superset configuration for the sociale basis monitor.
+
+Loaded by Superset (in .venv-superset) through ``SUPERSET_CONFIG_PATH``; it therefore imports nothing from this
+repository. Every value can be reasoned about from this file and three environment variables:
+
+- ``SUPERSET_SECRET_KEY`` (required; ``dashboards.superset_state`` generates one into the credentials file),
+- ``SBM_SUPERSET_HOME`` (state folder, default ``$SBM_HOME/superset``, ``SBM_HOME`` default ``<repo>/.sbm``),
+- ``SBM_SUPERSET_PORT`` (default 8088; only used to build links Superset renders for itself).
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from superset.constants import CHANGE_ME_SECRET_KEY
+
+# Same default as pipelines.config.Settings.home, repeated because this file must not import the pipeline package.
+_SBM_HOME = Path(os.environ.get("SBM_HOME") or Path(__file__).resolve().parents[1] / ".sbm")
+STATE_DIR = Path(os.environ.get("SBM_SUPERSET_HOME") or _SBM_HOME / "superset").expanduser().resolve()
+_PORT = int(os.environ.get("SBM_SUPERSET_PORT", "8088"))
+
+# Left at Superset's placeholder when unset: Superset then refuses to start, which is what we want.
+SECRET_KEY = os.environ.get("SUPERSET_SECRET_KEY") or CHANGE_ME_SECRET_KEY
+
+# Metadata (users, dashboards, query history) in SQLite inside the state folder: the embedded default.
+SQLALCHEMY_DATABASE_URI = f"sqlite:///{STATE_DIR / 'superset.db'}?check_same_thread=false"
+# Two gunicorn workers share the file; wait for a lock instead of failing with "database is locked".
+SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}
+
+APP_NAME = "Sociale basis monitor"
+
+# Dutch UI for Dutch municipal staff; English stays selectable. (Superset's default LANGUAGES = {} disables i18n.)
+BABEL_DEFAULT_LOCALE = "nl"
+LANGUAGES = {
+    "nl": {"flag": "nl", "name": "Nederlands"},
+    "en": {"flag": "us", "name": "English"},
+}
+# Dutch number and date notation in every chart: 1.234,5 and "€ 12,50"; d3's nl-NL locale.
+D3_FORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
+D3_TIME_FORMAT = {
+    "dateTime": "%a %e %B %Y %X",
+    "date": "%d-%m-%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+    "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+    "months": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+}
+CURRENCIES = ["EUR"]
+
+# No example data: dashboards come only from dashboards/assets (provisioned over the REST API), and the
+# welcome page lists those instead of an "examples" tab.
+WELCOME_PAGE_LAST_TAB = "all"
+
+# Caches on disk in the state folder, shared by the gunicorn workers. Chart data expire after 10 minutes because
+# the pipeline swaps serving.duckdb without telling Superset; a forced refresh on the dashboard is always fresh.
+_CACHE_DIR = str(STATE_DIR / "cache")
+CACHE_CONFIG = {
+    "CACHE_TYPE": "FileSystemCache",
+    "CACHE_DIR": _CACHE_DIR,
+    "CACHE_KEY_PREFIX": "sbm_meta_",
+    "CACHE_DEFAULT_TIMEOUT": int(timedelta(minutes=10).total_seconds()),
+}
+DATA_CACHE_CONFIG = {**CACHE_CONFIG, "CACHE_KEY_PREFIX": "sbm_data_"}
+
+# Indicators per wijk are small (all Dutch wijken x years is ~40k rows); tighter limits keep a careless SQL Lab
+# query or table chart from loading a whole mart into the browser.
+ROW_LIMIT = 10_000
+SAMPLES_ROW_LIMIT = 1_000
+SQL_MAX_ROW = 10_000
+DISPLAY_MAX_ROW = 5_000
+SQLLAB_TIMEOUT = 60
+SUPERSET_WEBSERVER_TIMEOUT = 60
+
+# No cross-origin API clients (nothing embeds these dashboards), and links Superset renders for itself (reports, if
+# ever enabled) point at the loopback address the launcher binds to by default.
+ENABLE_CORS = False
+WEBDRIVER_BASEURL = f"http://127.0.0.1:{_PORT}/"
+WEBDRIVER_BASEURL_USER_FRIENDLY = WEBDRIVER_BASEURL
+
+# Content Security Policy without third-party hosts: no map tiles (no maps here, and no internet on site) and no
+# tracking pixel (Superset's menu bar embeds a scarf.sh image that would phone home from a municipal network).
+TALISMAN_CONFIG = {
+    "content_security_policy": {
+        "base-uri": ["'self'"],
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "blob:", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": "'none'",
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "font-src": ["'self'", "data:"],
+        "script-src": ["'self'", "'strict-dynamic'"],
+    },
+    "content_security_policy_nonce_in": ["script-src"],
+    "force_https": False,
+    "session_cookie_secure": False,
+}
