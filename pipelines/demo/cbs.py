@@ -12,19 +12,13 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from pipelines.demo.geography import DEMO_GEMEENTEN, Gemeente, Wijk
+from pipelines.demo.geography import YEARS, Gemeente, demo_region, placements, rng
 from pipelines.demo.odata import SYNTHETIC_LABEL, number_properties, pad, topic_keys, v3_documents
+from pipelines.demo.population import AGE_SHARES, AreaYear, area_year, total
 from pipelines.sources.cbs.registry import TableFamily
 from pipelines.sources.cbs.snapshots import Snapshot, SnapshotStore
 
-SEED = "sociale-basis-monitor-demo-v1"
-DEMO_YEARS = range(2017, 2024)
-AGE_SHARES = {"k_0Tot15Jaar": 0.16, "k_15Tot25Jaar": 0.13, "k_25Tot45Jaar": 0.24, "k_45Tot65Jaar": 0.27}
-
-
-def rng(*parts: object) -> random.Random:
-    """A random stream fixed by its name: the same parts give the same numbers on every machine."""
-    return random.Random(":".join((SEED, *map(str, parts))))
+SECRET_BELOW = 7.5  # CBS shows care counts 0-7 as secret
 
 
 def round_to_5(value: float, r: random.Random) -> int:
@@ -33,18 +27,8 @@ def round_to_5(value: float, r: random.Random) -> int:
     return low + 5 if r.random() < (value - low) / 5 else low
 
 
-def _wijk_figures(wijk: Wijk, year: int) -> tuple[float, float]:
-    """Unrounded (inhabitants, Wmo clients) of a wijk in a year."""
-    r = rng("wijk", wijk.code, year)
-    years = year - 2015
-    population = wijk.population_2015 * (1 + rng("growth", wijk.code).uniform(-0.004, 0.008)) ** years
-    population *= 1 + r.uniform(-0.004, 0.004)
-    rate = wijk.wmo_per_1000_2015 + wijk.wmo_trend * years + r.uniform(-1.5, 1.5)
-    return population, population * rate / 1000
-
-
-def _topic(key: str, title: str, unit: str | None = "aantal", datatype: str = "Long") -> dict:
-    return {"Type": "Topic", "Key": key, "Title": title, "Datatype": datatype, "Unit": unit}
+def _topic(key: str, title: str, unit: str | None = "aantal", datatype: str = "Long", decimals: int = 0) -> dict:
+    return {"Type": "Topic", "Key": key, "Title": title, "Datatype": datatype, "Unit": unit, "Decimals": decimals}
 
 
 def kerncijfers_properties(year: int) -> list[dict]:
@@ -58,66 +42,78 @@ def kerncijfers_properties(year: int) -> list[dict]:
             _topic("Codering", "Codering", None, "String"),
             {"Type": "TopicGroup", "Key": "Bevolking", "Title": "Bevolking"},
             _topic("AantalInwoners", "Aantal inwoners"),
-            *(_topic(k, k) for k in AGE_SHARES),
-            _topic("k_65JaarOfOuder", "65 jaar of ouder"),
+            *(_topic(k, k) for k in (*AGE_SHARES, "k_65JaarOfOuder")),
             *added,
-            {"Type": "TopicGroup", "Key": "Zorg", "Title": "Zorg"},
+            {"Type": "TopicGroup", "Key": "SocialeZekerheid", "Title": "Sociale zekerheid"},
+            _topic("PersonenPerSoortUitkeringBijstand", "Personen per soort uitkering; bijstand"),
+            _topic("JongerenMetJeugdzorgInNatura", "Jongeren met jeugdzorg in natura"),
+            _topic("PercentageJongerenMetJeugdzorg", "Percentage jongeren met jeugdzorg", "%", "Double", 1),
             _topic("WmoClienten", "Wmo-cliënten"),
             _topic("WmoClientenRelatief", "Wmo-cliënten relatief", "per 1 000 inwoners"),
         ]
     )
 
 
-def _row(keys: dict[str, str], region: str, name: str, kind: str, population: float, wmo: float | None) -> dict:
+def _values(figures: AreaYear, rounded: bool, r: random.Random) -> dict[str, float | int | None]:
+    """Published values of one region: gemeente exact; wijk and buurt counts rounded, small care counts secret.
+    Ratios are computed from the unrounded counts, as CBS does."""
+    count = (lambda v: round_to_5(v, r)) if rounded else round
+    care = (lambda v: None if v < SECRET_BELOW else count(v)) if rounded else round
+    wmo, youth_care = care(figures.wmo_clients), care(figures.youth_care)
     return {
-        keys["WijkenEnBuurten"]: pad(region),
-        keys["Gemeentenaam"]: name.ljust(40),
-        keys["SoortRegio"]: kind.ljust(10),
-        keys["Codering"]: pad(region),
-        keys["AantalInwoners"]: round(population),
-        keys["WmoClienten"]: None if wmo is None else round(wmo),
-        keys["WmoClientenRelatief"]: None if wmo is None else round(wmo / population * 1000),
+        "AantalInwoners": count(figures.population),
+        **{stem: count(v) for stem, v in figures.ages.items()},
+        "PersonenPerSoortUitkeringBijstand": care(figures.bijstand),
+        "JongerenMetJeugdzorgInNatura": youth_care,
+        "PercentageJongerenMetJeugdzorg": None
+        if youth_care is None
+        else round(100 * figures.youth_care / figures.youth, 1),
+        "WmoClienten": wmo,
+        "WmoClientenRelatief": None if wmo is None else round(1000 * figures.wmo_clients / figures.population),
     }
 
 
-def kerncijfers_rows(gemeente: Gemeente, year: int, keys: dict[str, str]) -> Iterator[dict]:
-    figures = {w.code: _wijk_figures(w, year) for w in gemeente.wijken}
-    total_population = sum(p for p, _ in figures.values())
-    total_wmo = sum(c for _, c in figures.values())
-    # the gemeente row is exact; age groups are shares of the exact total
-    row = _row(keys, gemeente.code, gemeente.name, "Gemeente", total_population, total_wmo)
-    ages = {k: total_population * share for k, share in AGE_SHARES.items()}
-    ages["k_65JaarOfOuder"] = total_population - sum(ages.values())
-    yield row | {keys[k]: round(v) for k, v in ages.items()}
-    for wijk in gemeente.wijken:
-        population, wmo = figures[wijk.code]
-        r = rng("round", wijk.code, year)
-        # care counts 0-7 are secret; every other wijk count is randomly rounded to a multiple of 5
-        row = _row(
-            keys, wijk.code, gemeente.name, "Wijk", round_to_5(population, r), None if wmo < 7.5 else round_to_5(wmo, r)
-        )
-        if wmo >= 7.5:  # CBS computes the ratio from unrounded counts
-            row[keys["WmoClientenRelatief"]] = round(wmo / population * 1000)
-        ages = {k: round_to_5(population * share, r) for k, share in AGE_SHARES.items()}
-        ages["k_65JaarOfOuder"] = round_to_5(population * (1 - sum(AGE_SHARES.values())), r)
-        yield row | {keys[k]: v for k, v in ages.items()}
+def kerncijfers_rows(gemeente: Gemeente, year: int) -> Iterator[tuple[str, str, str, dict]]:
+    """(code, title, soort regio, values) for the gemeente, then each wijk followed by its buurten."""
+    yield gemeente.code, gemeente.name, "Gemeente", _values(total(gemeente.areas, year), False, rng())
+    by_wijk: dict[str, list] = {}
+    for placement in placements(gemeente, year):
+        by_wijk.setdefault(placement.wijk.code, []).append(placement)
+    for wijk in gemeente.wijken_in(year):
+        areas = [p.area for p in by_wijk[wijk.code]]
+        yield wijk.code, wijk.name, "Wijk", _values(total(areas, year), True, rng("round", wijk.code, year))
+        for p in by_wijk[wijk.code]:
+            yield (
+                p.buurt_code,
+                p.buurt_name,
+                "Buurt",
+                _values(area_year(p.area, year), True, rng("round", p.buurt_code, year)),
+            )
 
 
 def kerncijfers_documents(table_id: str, year: int) -> dict[str, bytes]:
     properties = kerncijfers_properties(year)
     keys = topic_keys(properties)
-    categories = [
-        {"Key": pad(code), "Title": title, "Description": SYNTHETIC_LABEL}
-        for g in DEMO_GEMEENTEN
-        for code, title in ((g.code, g.name), *((w.code, w.name) for w in g.wijken))
-    ]
+    rows, categories = [], []
+    for gemeente in demo_region():
+        for code, title, kind, values in kerncijfers_rows(gemeente, year):
+            rows.append(
+                {
+                    keys["WijkenEnBuurten"]: pad(code),
+                    keys["Gemeentenaam"]: gemeente.name.ljust(40),
+                    keys["SoortRegio"]: kind.ljust(10),
+                    keys["Codering"]: pad(code),
+                    **{keys[stem]: value for stem, value in values.items()},
+                }
+            )
+            categories.append({"Key": pad(code), "Title": title, "Description": SYNTHETIC_LABEL})
     return v3_documents(
         table_id,
         title=f"Kerncijfers wijken en buurten {year} ({SYNTHETIC_LABEL})",
         period=str(year),
         modified=f"{year + 1}-11-30T02:00:00",
         properties=properties,
-        rows=[r for g in DEMO_GEMEENTEN for r in kerncijfers_rows(g, year, keys)],
+        rows=rows,
         categories={"WijkenEnBuurten": categories},
     )
 
@@ -132,5 +128,5 @@ def write_kerncijfers(store: SnapshotStore, family: TableFamily) -> list[Snapsho
             retrieved_at=datetime(year + 1, 12, 1, tzinfo=UTC),
             synthetic=True,
         )
-        for year in DEMO_YEARS
+        for year in YEARS
     ]

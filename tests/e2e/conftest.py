@@ -22,10 +22,10 @@ from dashboards.superset_state import Credentials, SupersetState, ensure_state
 def serving_db(demo_pipeline) -> tuple[Path, dict[str, Any]]:
     """(path to serving.duckdb, one known value): the demo region published by a real pipeline run.
 
-    Wijk WK014101 in 2021 has 695 Wmo clients among 6,240 inhabitants in the synthetic CBS snapshot
-    (tests/integration checks that): 695 * 1000 / 6240 = 111.38 -> 111.4 per 1,000.
+    Wijk WK014101 in 2021 has 680 Wmo clients among 6,280 inhabitants in the synthetic CBS snapshot
+    (tests/integration checks that): 680 * 1000 / 6280 = 108.28 -> 108.3 per 1,000.
     """
-    return demo_pipeline.serving, {"wijk_code": "WK014101", "jaar": 2021, "wmo_per_1000": 111.4}
+    return demo_pipeline.serving, {"wijk_code": "WK014101", "jaar": 2021, "wmo_per_1000": 108.3}
 
 
 def free_port() -> int:

@@ -33,11 +33,11 @@ def test_the_demo_fixture_holds_the_numbers_the_expectations_below_are_computed_
         values = {k.rsplit("_", 1)[0]: v for k, v in row.items()}
         return values["AantalInwoners"], values["WmoClienten"]
 
-    assert wijk(2020, "WK014101") == (6245, 680)
-    assert wijk(2021, "WK014101") == (6240, 695)
-    assert wijk(2020, "WK014105") == (7250, 650)
-    assert wijk(2021, "WK014105") == (7215, 650)
-    assert wijk(2021, "WK014110") == (145, None)  # secret at CBS
+    assert wijk(2020, "WK014101") == (6290, 670)
+    assert wijk(2021, "WK014101") == (6280, 680)
+    assert wijk(2020, "WK014105") == (7390, 690)
+    assert wijk(2021, "WK014105") == (7425, 680)
+    assert wijk(2021, "WK014110") == (140, None)  # secret at CBS
 
 
 def test_full_refresh_publishes_wmo_per_1000_computed_from_the_demo_data(demo_pipeline):
@@ -48,12 +48,12 @@ def test_full_refresh_publishes_wmo_per_1000_computed_from_the_demo_data(demo_pi
             settings, "SELECT wijk_code, jaar, wmo_clienten, wmo_per_1000 FROM fct_zorggebruik_wijk"
         )
     )
-    assert rows[("WK014101", 2020)] == (680, round(680 * 1000 / 6245, 1)) == (680, 108.9)
-    assert rows[("WK014101", 2021)] == (695, round(695 * 1000 / 6240, 1)) == (695, 111.4)
-    assert rows[("WK014105", 2020)] == (650, round(650 * 1000 / 7250, 1)) == (650, 89.7)
-    assert rows[("WK014105", 2021)] == (650, round(650 * 1000 / 7215, 1)) == (650, 90.1)
-    # 10 wijken x 7 years; the tiny wijk is suppressed, never shown as 0
-    assert mart(settings, "SELECT count(*), count(wmo_per_1000) FROM fct_zorggebruik_wijk") == [(70, 63)]
+    assert rows[("WK014101", 2020)] == (670, round(670 * 1000 / 6290, 1)) == (670, 106.5)
+    assert rows[("WK014101", 2021)] == (680, round(680 * 1000 / 6280, 1)) == (680, 108.3)
+    assert rows[("WK014105", 2020)] == (690, round(690 * 1000 / 7390, 1)) == (690, 93.4)
+    assert rows[("WK014105", 2021)] == (680, round(680 * 1000 / 7425, 1)) == (680, 91.6)
+    # 79 wijken of 14 gemeenten x 10 years; the tiny wijk is suppressed in all 10 years, never shown as 0
+    assert mart(settings, "SELECT count(*), count(wmo_per_1000) FROM fct_zorggebruik_wijk") == [(790, 780)]
     assert mart(
         settings,
         "SELECT DISTINCT is_onderdrukt, onderdrukt_reden FROM fct_zorggebruik_wijk WHERE wijk_code = 'WK014110'",
@@ -68,7 +68,8 @@ def test_a_second_refresh_adds_no_rows(settings, demo_store, full_refresh):
     assert full_refresh(settings).success
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         raw = con.execute("SELECT count(*), count(DISTINCT load_id) FROM raw.cbs_kerncijfers_wijken_buurten").fetchall()
-    assert raw == [(7 * 11 * 6, 1)]  # 7 tables x 11 regions x 6 measures, all from the first load
+    # 10 tables x 323 regions (14 gemeenten, 79 wijken, 230 buurten) x 14 measures, all from the first load
+    assert raw == [(10 * 323 * 14, 1)]
 
 
 def publish_revised_2023(store, wijk, **values):
@@ -90,7 +91,7 @@ def publish_revised_2023(store, wijk, **values):
 
 
 def test_a_failing_expectation_on_raw_blocks_dbt_and_publish(settings, demo_store, full_refresh):
-    publish_revised_2023(demo_store, "WK014102", WmoClienten=-40)
+    publish_revised_2023(demo_store, "WK014103", WmoClienten=-40)
 
     result = full_refresh(settings)
 

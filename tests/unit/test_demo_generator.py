@@ -1,7 +1,7 @@
 import json
 
-from pipelines.demo.cbs import DEMO_YEARS, kerncijfers_documents, rng, round_to_5
-from pipelines.demo.geography import ALMELO
+from pipelines.demo.cbs import kerncijfers_documents, round_to_5
+from pipelines.demo.geography import YEARS, demo_region, rng
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.v3 import stem
 
@@ -24,24 +24,24 @@ def test_column_suffixes_change_between_editions_like_cbs():
         props = json.loads(documents["DataProperties.json"])["value"]
         return next(p["Key"] for p in props if p["Key"].startswith("WmoClienten_"))
 
-    assert len({wmo_key(year) for year in DEMO_YEARS}) == len(DEMO_YEARS)
+    assert len({wmo_key(year) for year in YEARS}) == len(YEARS)
 
 
 def test_wijk_counts_are_rounded_to_5_and_keys_padded_the_gemeente_row_is_exact():
     _, rows = rows_of(2021)
     wijken = [r for r in rows if r["SoortRegio"].strip() == "Wijk"]
-    assert len(wijken) == len(ALMELO.wijken)
+    assert len(wijken) == sum(len(g.wijken_in(2021)) for g in demo_region()) == 79
     assert all(r["AantalInwoners"] % 5 == 0 for r in wijken)
     assert all(r["WmoClienten"] is None or r["WmoClienten"] % 5 == 0 for r in wijken)
     assert all(len(r["WijkenEnBuurten"]) == 10 for r in rows)
-    gemeente = next(r for r in rows if r["SoortRegio"].strip() == "Gemeente")
-    assert gemeente["AantalInwoners"] == 73514  # unrounded sum of the wijken
+    almelo = next(r for r in rows if r["WijkenEnBuurten"].strip() == "GM0141")
+    assert almelo["AantalInwoners"] == 73728  # the exact total, not a multiple of 5
 
 
 def test_small_care_counts_are_secret():
     _, rows = rows_of(2021)
     tiny = next(r for r in rows if r["WijkenEnBuurten"].strip() == "WK014110")
-    assert tiny["AantalInwoners"] == 145 and tiny["WmoClienten"] is None and tiny["WmoClientenRelatief"] is None
+    assert tiny["AantalInwoners"] == 140 and tiny["WmoClienten"] is None and tiny["WmoClientenRelatief"] is None
 
 
 def test_everything_says_synthetic():
