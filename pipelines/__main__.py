@@ -25,12 +25,12 @@ def prepare(settings: Settings) -> None:
 
 
 def demo_data(settings: Settings) -> None:
-    from pipelines.demo.cbs import write_kerncijfers
+    from pipelines.demo.cbs import write_cbs_demo
     from pipelines.sources.cbs.registry import load_registry
     from pipelines.sources.cbs.snapshots import SnapshotStore
 
     store = SnapshotStore(settings.snapshots / "cbs")
-    snapshots = write_kerncijfers(store, load_registry()["kerncijfers_wijken_buurten"])
+    snapshots = write_cbs_demo(store, load_registry())
     log.info("demo data (SYNTHETIC): %d CBS snapshots in %s", len(snapshots), store.root)
 
 
@@ -56,7 +56,14 @@ def refresh(settings: Settings) -> int:
         if not evaluation.passed
     ]
     materialized = {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
-    log.info("run %s: %d asset(s) materialised", result.run_id, len(materialized))
+    checks = result.get_asset_check_evaluations()
+    log.info(
+        "run %s: %d asset(s) materialised, %d of %d checks passed",
+        result.run_id,
+        len(materialized),
+        len(checks) - len(failed_checks),
+        len(checks),
+    )
     if failed_checks:
         log.error("failed checks (downstream assets were not built): %s", ", ".join(failed_checks))
     if not result.success or failed_checks:

@@ -7,6 +7,7 @@ repository), so a reset is ``rm -rf .sbm``. The README's configuration table mir
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,16 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+# The demo region and default scope: the 14 Twente gemeenten (CBS codes, unchanged 2015-2024).
+TWENTE = (
+    "GM0141", "GM0147", "GM1774", "GM0153", "GM0158", "GM0163", "GM0164",
+    "GM1735", "GM0168", "GM0173", "GM1742", "GM0183", "GM1700", "GM0189",
+)  # fmt: skip
+CBS_MODES = ("offline", "online")
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value the pipeline cannot use; the message names it."""
 
 
 def _path(environ: Mapping[str, str], name: str, default: Path) -> Path:
@@ -28,17 +39,27 @@ class Settings:
     serving: Path
     snapshots: Path
     dagster_home: Path
+    gemeenten: tuple[str, ...]  # which gemeenten to fetch from CBS (with their wijken and buurten)
+    cbs_online: bool  # online: fetch from the CBS API, then load; offline: load stored snapshots only
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         home = _path(env, "SBM_HOME", REPO_ROOT / ".sbm")
+        mode = env.get("SBM_CBS_MODE", "offline")
+        if mode not in CBS_MODES:
+            raise ConfigError(f"SBM_CBS_MODE={mode!r}: expected one of {', '.join(CBS_MODES)}")
+        gemeenten = tuple(code.strip().upper() for code in env.get("SBM_GEMEENTEN", ",".join(TWENTE)).split(","))
+        if bad := [code for code in gemeenten if not re.fullmatch(r"GM\d{4}", code)]:
+            raise ConfigError(f"SBM_GEMEENTEN: {bad} are not CBS gemeente codes (GM + 4 digits)")
         return cls(
             home=home,
             warehouse=_path(env, "SBM_WAREHOUSE", home / "warehouse.duckdb"),
             serving=_path(env, "SBM_SERVING", home / "serving.duckdb"),
             snapshots=_path(env, "SBM_SNAPSHOTS", home / "snapshots"),
             dagster_home=_path(env, "DAGSTER_HOME", home / "dagster"),
+            gemeenten=gemeenten,
+            cbs_online=mode == "online",
         )
 
     def dbt_env(self) -> dict[str, str]:

@@ -15,7 +15,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines.assets.dbt import MART_KEYS
-from pipelines.resources import WAREHOUSE_POOL, StateFolders
+from pipelines.resources import WAREHOUSE_POOL, ServingFile
 from pipelines.sql import literal, quote
 
 
@@ -57,7 +57,7 @@ def publish_marts(warehouse: Path, serving: Path) -> dict[str, int]:
     pool=WAREHOUSE_POOL,
     description="Every mart copied into serving.duckdb (read by Superset), replaced atomically.",
 )
-def publish(context: dg.AssetExecutionContext, warehouse: DuckDBResource, state: StateFolders) -> dg.MaterializeResult:
-    counts = publish_marts(Path(warehouse.database), Path(state.serving))
-    context.log.info(f"published {len(counts)} table(s) to {state.serving}: {counts}")
-    return dg.MaterializeResult(metadata={"path": state.serving, **{f"rows.{t}": n for t, n in counts.items()}})
+def publish(context: dg.AssetExecutionContext, warehouse: DuckDBResource, serving: ServingFile) -> dg.MaterializeResult:
+    counts = publish_marts(Path(warehouse.database), Path(serving.path))
+    context.log.info(f"published {len(counts)} table(s) to {serving.path}: {counts}")
+    return dg.MaterializeResult(metadata={"path": serving.path, **{f"rows.{t}": n for t, n in counts.items()}})

@@ -10,6 +10,8 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.sources.cbs.client import CbsClient
+from pipelines.sources.cbs.snapshots import SnapshotStore
 
 # Every asset that writes the warehouse file runs in this pool. DuckDB lets one process write a file and
 # nobody waits for the lock, so $DAGSTER_HOME/dagster.yaml limits the pool to 1 across runs; within a run,
@@ -17,17 +19,33 @@ from pipelines.config import DBT_PROJECT_DIR, Settings
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 
-class StateFolders(dg.ConfigurableResource):
-    """Where CBS snapshots are kept and where the serving file for Superset is published."""
+class CbsSource(dg.ConfigurableResource):
+    """Where CBS data come from: the API and then the snapshot store (online), or the store alone (offline)."""
 
     snapshots: str
-    serving: str
+    online: bool = False
+    gemeenten: list[str]
+
+    def store(self) -> SnapshotStore:
+        return SnapshotStore(Path(self.snapshots) / "cbs")
+
+    def client(self) -> CbsClient:
+        return CbsClient()
+
+
+class ServingFile(dg.ConfigurableResource):
+    """The file Superset reads; only the publish asset replaces it."""
+
+    path: str
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
         "warehouse": DuckDBResource(database=str(settings.warehouse)),
-        "state": StateFolders(snapshots=str(settings.snapshots), serving=str(settings.serving)),
+        "cbs": CbsSource(
+            snapshots=str(settings.snapshots), online=settings.cbs_online, gemeenten=list(settings.gemeenten)
+        ),
+        "serving": ServingFile(path=str(settings.serving)),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),

@@ -7,9 +7,9 @@ import pytest
 
 from pipelines.demo.odata import number_properties, pad, topic_keys, v3_documents
 from pipelines.sources.cbs.load import load_family, load_snapshot
+from pipelines.sources.cbs.observations import SnapshotFormatError
 from pipelines.sources.cbs.registry import TableFamily
 from pipelines.sources.cbs.snapshots import SnapshotStore
-from pipelines.sources.cbs.v3 import SnapshotFormatError
 
 FAMILY = TableFamily(
     name="kwb",
@@ -17,7 +17,7 @@ FAMILY = TableFamily(
     catalog="opendata",
     api="v3",
     raw_table="kwb",
-    tables={2019: "T2019", 2020: "T2020"},
+    tables={"2019": "T2019", "2020": "T2020"},
     measures=("AantalInwoners", "WmoClienten", "Gemeentenaam"),
 )
 

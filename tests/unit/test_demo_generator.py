@@ -1,7 +1,8 @@
 import json
 
-from pipelines.demo.cbs import kerncijfers_documents, round_to_5
+from pipelines.demo.cbs_kerncijfers import kerncijfers_documents
 from pipelines.demo.geography import YEARS, demo_region, rng
+from pipelines.demo.statline import round_to_5
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.v3 import stem
 
@@ -9,7 +10,7 @@ FAMILY = load_registry()["kerncijfers_wijken_buurten"]
 
 
 def rows_of(year):
-    documents = kerncijfers_documents(FAMILY.tables[year], year)
+    documents = kerncijfers_documents(FAMILY.tables[str(year)], year)
     page = json.loads(documents["TypedDataSet/0001.json"])["value"]
     return documents, [{stem(k): v for k, v in row.items()} for row in page]
 
@@ -20,7 +21,7 @@ def test_generation_is_deterministic_byte_for_byte():
 
 def test_column_suffixes_change_between_editions_like_cbs():
     def wmo_key(year):
-        documents = kerncijfers_documents(FAMILY.tables[year], year)
+        documents = kerncijfers_documents(FAMILY.tables[str(year)], year)
         props = json.loads(documents["DataProperties.json"])["value"]
         return next(p["Key"] for p in props if p["Key"].startswith("WmoClienten_"))
 

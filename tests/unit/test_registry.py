@@ -5,9 +5,9 @@ from pipelines.sources.cbs.registry import RegistryError, load_registry
 
 def test_registry_lists_kerncijfers_2015_to_2024_with_the_domain_table_ids():
     family = load_registry()["kerncijfers_wijken_buurten"]
-    assert family.tables[2015] == "83220NED"
-    assert family.tables[2024] == "85984NED"
-    assert sorted(family.tables) == list(range(2015, 2025))
+    assert family.tables["2015"] == "83220NED"
+    assert family.tables["2024"] == "85984NED"
+    assert sorted(family.tables) == [str(year) for year in range(2015, 2025)]
     assert family.year_of("84583NED") == 2019
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines.sources.cbs import v3
+from pipelines.sources.cbs import v3, v4
+from pipelines.sources.cbs.observations import SnapshotFormatError
 from pipelines.sources.cbs.registry import TableFamily
 from pipelines.sources.cbs.snapshots import Snapshot, SnapshotStore
 
@@ -41,6 +42,9 @@ OBSERVATION_COLUMNS = """
     value DOUBLE,
     value_status VARCHAR NOT NULL
 """
+
+
+READERS = {"v3": v3, "v4": v4}
 
 
 @dataclass
@@ -76,15 +80,16 @@ def load_snapshot(
 ) -> tuple[int, list[str]]:
     """Insert one snapshot's observations in one transaction; returns (rows inserted, measures not found)."""
     table = ensure_table(con, family)
-    layout = v3.table_layout(snapshot)
+    reader = READERS[family.api]
+    layout = reader.table_layout(snapshot)
     measures = {name: layout.topics[name] for name in family.measures if name in layout.topics}
     missing = [name for name in family.measures if name not in layout.topics]
     if not measures:
-        raise v3.SnapshotFormatError(
+        raise SnapshotFormatError(
             f"{snapshot.path}: none of the registry measures {list(family.measures)} are topics of this table"
         )
     period_key = None if layout.time else f"{family.year_of(snapshot.table_id)}JJ00"
-    select = v3.observations_sql(snapshot, layout, measures, period_key=period_key, store_root=str(store.root))
+    select = reader.observations_sql(snapshot, layout, measures, period_key=period_key, store_root=str(store.root))
     con.execute("BEGIN TRANSACTION")
     try:
         before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
