@@ -45,12 +45,12 @@ def full_refresh() -> Callable[[Settings], dg.ExecuteInProcessResult]:
 @pytest.fixture(scope="session")
 def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
     """The synthetic demo region through the whole pipeline, once per session: the state `make demo` builds."""
-    from pipelines.demo.cbs import write_kerncijfers
+    from pipelines.demo.cbs import write_cbs_demo
     from pipelines.sources.cbs.registry import load_registry
     from pipelines.sources.cbs.snapshots import SnapshotStore
 
     settings = Settings.from_env({"SBM_HOME": str(tmp_path_factory.mktemp("demo") / "sbm")})
-    write_kerncijfers(SnapshotStore(settings.snapshots / "cbs"), load_registry()["kerncijfers_wijken_buurten"])
+    write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), load_registry())
     result = full_refresh(settings)
     assert result.success, "the demo pipeline failed; run `make refresh` to see the Dagster log"
     return settings

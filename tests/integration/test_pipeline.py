@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from pipelines.demo.cbs import kerncijfers_documents, write_kerncijfers
+from pipelines.demo.cbs import write_cbs_demo
+from pipelines.demo.cbs_kerncijfers import kerncijfers_documents
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.snapshots import SnapshotStore
 
@@ -22,13 +23,13 @@ def mart(settings, sql):
 @pytest.fixture
 def demo_store(settings):
     store = SnapshotStore(settings.snapshots / "cbs")
-    write_kerncijfers(store, FAMILY)
+    write_cbs_demo(store, load_registry())
     return store
 
 
 def test_the_demo_fixture_holds_the_numbers_the_expectations_below_are_computed_from():
     def wijk(year, code):
-        page = json.loads(kerncijfers_documents(FAMILY.tables[year], year)["TypedDataSet/0001.json"])["value"]
+        page = json.loads(kerncijfers_documents(FAMILY.tables[str(year)], year)["TypedDataSet/0001.json"])["value"]
         row = next(r for r in page if r["WijkenEnBuurten"].strip() == code)
         values = {k.rsplit("_", 1)[0]: v for k, v in row.items()}
         return values["AantalInwoners"], values["WmoClienten"]
@@ -74,7 +75,7 @@ def test_a_second_refresh_adds_no_rows(settings, demo_store, full_refresh):
 
 def publish_revised_2023(store, wijk, **values):
     """A newer release of the 2023 table with some values of one wijk changed."""
-    documents = kerncijfers_documents(FAMILY.tables[2023], 2023)
+    documents = kerncijfers_documents(FAMILY.tables["2023"], 2023)
     page = json.loads(documents["TypedDataSet/0001.json"])
     row = next(r for r in page["value"] if r["WijkenEnBuurten"].strip() == wijk)
     for stem, value in values.items():
@@ -82,7 +83,7 @@ def publish_revised_2023(store, wijk, **values):
     documents["TypedDataSet/0001.json"] = json.dumps(page).encode()
     store.write(
         "opendata",
-        FAMILY.tables[2023],
+        FAMILY.tables["2023"],
         documents,
         source_url="test",
         retrieved_at=datetime(2025, 6, 1, tzinfo=UTC),
@@ -95,12 +96,12 @@ def test_a_failing_expectation_on_raw_blocks_dbt_and_publish(settings, demo_stor
 
     result = full_refresh(settings)
 
-    (gx,) = [e for e in result.get_asset_check_evaluations() if e.check_name.startswith("gx_raw")]
+    (gx,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_cbs_kerncijfers_wijken_buurten"]
     assert not gx.passed
     failures = gx.metadata["failures"].value
     assert failures == ["expect_column_values_to_be_between on value: 1 unexpected, e.g. [-40.0]"]
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert materialized == {"raw/cbs_kerncijfers_wijken_buurten"}
+    assert materialized == {f"raw/{family.raw_table}" for family in load_registry().values()}  # nothing of dbt
     assert not settings.serving.exists()
 
 

@@ -16,6 +16,15 @@ def test_every_expectation_in_a_suite_file_is_loaded(path):
     assert len(load_suite(path).expectations) == expected
 
 
+def test_every_mart_and_every_cbs_raw_table_has_a_suite():
+    from pipelines.assets.dbt import MART_KEYS
+
+    assert MART_KEYS, "no marts found in the dbt manifest"
+    missing = [key.path[-1] for key in MART_KEYS if not suite_path(key.path[-1]).exists()]
+    assert missing == []
+    assert suite_path("raw_cbs").exists() and suite_path("raw_cbs_non_negative").exists()
+
+
 def test_a_misspelled_expectation_type_is_an_error(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(

@@ -1,19 +1,37 @@
--- Kerncijfers pivoted to one row per region per year, with the gemeente each region belongs to.
--- Codes: gemeente GM + 4 digits, wijk WK + gemeente's 4 + 2, buurt BU + wijk's 6 + 2.
+-- Kerncijfers pivoted to one row per region per year (on that year's classification), with the gemeente each
+-- region belongs to. Codes: gemeente GM + 4 digits, wijk WK + gemeente's 4 + 2, buurt BU + wijk's 6 + 2.
+with kerncijfers as (
+    select * from {{ ref('stg_cbs__kerncijfers_wijken_buurten') }}
+),
+
+pivoted as (
+    select
+        regio_code,
+        any_value(regio_naam)                                                         as regio_naam,
+        jaar,
+        lower(trim(max(value_text) filter (where measure = 'SoortRegio')))            as soort_regio,
+        trim(max(value_text) filter (where measure = 'Gemeentenaam'))                 as gemeente_naam,
+        max(value) filter (where measure = 'AantalInwoners')                          as inwoners,
+        max(value) filter (where measure = 'k_0Tot15Jaar')                            as inwoners_0_15,
+        max(value) filter (where measure = 'k_15Tot25Jaar')                           as inwoners_15_25,
+        max(value) filter (where measure = 'k_25Tot45Jaar')                           as inwoners_25_45,
+        max(value) filter (where measure = 'k_45Tot65Jaar')                           as inwoners_45_65,
+        max(value) filter (where measure = 'k_65JaarOfOuder')                         as inwoners_65_plus,
+        max(value) filter (where measure = 'WmoClienten')                             as wmo_clienten,
+        max(value) filter (where measure = 'JongerenMetJeugdzorgInNatura')            as jongeren_met_jeugdzorg,
+        max(value) filter (where measure = 'PercentageJongerenMetJeugdzorg')          as pct_jongeren_met_jeugdzorg,
+        max(value) filter (where measure = 'PersonenPerSoortUitkeringBijstand')       as personen_met_bijstand,
+        bool_or(is_voorlopig)                                                         as is_voorlopig,
+        bool_or(is_synthetisch)                                                       as is_synthetisch,
+        any_value(table_id)                                                           as table_id
+    from kerncijfers
+    group by regio_code, jaar
+)
+
 select
-    regio_code,
-    any_value(regio_naam)                                                 as regio_naam,
-    jaar,
-    periode,
-    lower(trim(max(value_text) filter (where measure = 'SoortRegio')))    as soort_regio,
-    'GM' || substr(regio_code, 3, 4)                                      as gemeente_code,
-    trim(max(value_text) filter (where measure = 'Gemeentenaam'))         as gemeente_naam,
-    cast(max(value) filter (where measure = 'AantalInwoners') as integer) as inwoners,
-    cast(max(value) filter (where measure = 'WmoClienten') as integer)    as wmo_clienten,
-    max(value_status) filter (where measure = 'WmoClienten')              as wmo_clienten_status,
-    bool_or(is_voorlopig)                                                 as is_voorlopig,
-    bool_or(is_synthetisch)                                               as is_synthetisch,
-    any_value(table_id)                                                   as table_id,
-    any_value(snapshot_id)                                                as snapshot_id
-from {{ ref('stg_cbs__kerncijfers_wijken_buurten') }}
-group by regio_code, jaar, periode
+    *,
+    'GM' || substr(regio_code, 3, 4) as gemeente_code,
+    -- CBS publishes the share of youth (0-22) with jeugdzorg, not the number of youths: derived from the two, so
+    -- harmonised series can recompute the share from summed counts (approximate where counts are rounded)
+    jongeren_met_jeugdzorg * 100 / nullif(pct_jongeren_met_jeugdzorg, 0) as jongeren_afgeleid
+from pivoted

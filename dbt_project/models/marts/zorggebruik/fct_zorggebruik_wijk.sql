@@ -1,19 +1,11 @@
--- Wmo clients per 1,000 inhabitants per wijk per year, on each year's own wijk classification.
--- The rate is computed from the (CBS-rounded) counts. Cells with fewer than 10 clients, and cells CBS kept
+-- Grain: one row per wijk per year, on that year's own wijk classification (indeling_jaar = jaar); see
+-- fct_zorggebruik_wijk_geharmoniseerd for the same series on one classification. Wmo clients per 1,000
+-- inhabitants computed from the (CBS-rounded) counts. Cells with fewer than 10 clients, and cells CBS kept
 -- secret, are suppressed: value NULL, is_onderdrukt true, with the reason.
 with wijken as (
-    select * from {{ ref('int_kerncijfers_per_regio_jaar') }}
+    select *, {{ onderdrukt_reden('wmo_clienten') }} as onderdrukt_reden
+    from {{ ref('int_kerncijfers_per_regio_jaar') }}
     where soort_regio = 'wijk'
-),
-
-suppressed as (
-    select
-        *,
-        case
-            when wmo_clienten is null then 'CBS: geheim of onbekend'
-            when wmo_clienten < {{ var('min_cell_size', 10) }} then 'minder dan 10 cliënten'
-        end as onderdrukt_reden
-    from wijken
 )
 
 select
@@ -23,8 +15,9 @@ select
     regio_naam                                                           as wijk_naam,
     jaar,
     make_date(jaar, 1, 1)                                                as peildatum,
-    inwoners,
-    case when onderdrukt_reden is null then wmo_clienten end             as wmo_clienten,
+    jaar                                                                 as indeling_jaar,
+    inwoners::integer                                                    as inwoners,
+    case when onderdrukt_reden is null then wmo_clienten::integer end    as wmo_clienten,
     case when onderdrukt_reden is null and inwoners > 0
          then round(wmo_clienten * 1000.0 / inwoners, 1) end             as wmo_per_1000,
     onderdrukt_reden is not null                                         as is_onderdrukt,
@@ -33,6 +26,5 @@ select
     is_synthetisch,
     'CBS Kerncijfers wijken en buurten'
         || case when is_synthetisch then ' (synthetische demodata)' else '' end as bron,
-    table_id                                                             as cbs_tabel,
-    snapshot_id
-from suppressed
+    table_id                                                             as cbs_tabel
+from wijken

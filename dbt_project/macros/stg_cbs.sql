@@ -1,0 +1,42 @@
+{#-
+  Staging for one CBS raw table (all families share the long raw schema): every cell (region x period x
+  dimensions x measure) from the newest release that has it, so a revised or final figure replaces a provisional
+  one while raw keeps every release. `dimensions` maps a CBS dimension to the column names it gets here:
+  {'TypeMaatwerkvoorziening': 'voorziening'} adds voorziening_sleutel and voorziening_titel.
+-#}
+{% macro stg_cbs(table, dimensions={}) %}
+with source as (
+    select * from {{ source('raw', table) }}
+),
+
+newest_release_per_cell as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by region_code, period_key, cast(dimensions as varchar), measure
+        order by retrieved_at desc, snapshot_id desc
+    ) = 1
+)
+
+select
+    region_code                                   as regio_code,
+    region_name                                   as regio_naam,
+    period_key                                    as periode,
+    cast(left(period_key, 4) as integer)          as jaar,
+    substr(period_key, 5, 2)                      as periode_soort,
+    {%- for dimension, name in dimensions.items() %}
+    dimensions['{{ dimension }}']                 as {{ name }}_sleutel,
+    dimension_titles['{{ dimension }}']           as {{ name }}_titel,
+    {%- endfor %}
+    measure,
+    value,
+    value_text,
+    value_status,
+    unit,
+    is_voorlopig,
+    is_synthetic                                  as is_synthetisch,
+    table_id,
+    snapshot_id,
+    retrieved_at
+from newest_release_per_cell
+{% endmacro %}

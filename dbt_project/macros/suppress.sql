@@ -1,0 +1,7 @@
+{#- The reason a cell is not shown: secret or unknown at the source, or fewer than var min_cell_size clients. -#}
+{% macro onderdrukt_reden(count) -%}
+    case
+        when {{ count }} is null then 'CBS: geheim of onbekend'
+        when {{ count }} < {{ var('min_cell_size') }} then 'minder dan {{ var("min_cell_size") }} cliënten'
+    end
+{%- endmacro %}

@@ -1,0 +1,1 @@
+{{ stg_cbs('cbs_bijstand', {'Uitkeringsgrondslag': 'grondslag'}) }}

@@ -1,0 +1,1 @@
+{{ stg_cbs('cbs_iv3', {'TaakveldBalanspost': 'taakveld', 'Categorie': 'categorie', 'Verslagsoort': 'verslagsoort'}) }}

@@ -1,0 +1,1 @@
+{{ stg_cbs('cbs_jeugdzorg_wijk') }}

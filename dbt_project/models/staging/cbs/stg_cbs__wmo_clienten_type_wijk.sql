@@ -1,0 +1,1 @@
+{{ stg_cbs('cbs_wmo_clienten_type_wijk', {'TypeMaatwerkvoorziening': 'voorziening'}) }}

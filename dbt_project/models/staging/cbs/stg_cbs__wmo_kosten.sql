@@ -1,0 +1,1 @@
+{{ stg_cbs('cbs_wmo_kosten', {'TypeMaatwerkvoorziening': 'voorziening'}) }}
