@@ -6,7 +6,7 @@ from pipelines.assets.cbs import cbs_assets
 from pipelines.assets.dbt import sbm_dbt_assets
 from pipelines.checks.gx_checks import gx_checks
 from pipelines.config import Settings
-from pipelines.jobs import full_refresh
+from pipelines.jobs import cbs_refresh, cbs_refresh_weekly, full_refresh
 from pipelines.publish import publish
 from pipelines.resources import build_resources
 
@@ -15,7 +15,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*cbs_assets, sbm_dbt_assets, publish],
         asset_checks=gx_checks,
-        jobs=[full_refresh],
+        jobs=[full_refresh, cbs_refresh],
+        schedules=[cbs_refresh_weekly],
         resources=build_resources(settings),
         # Steps run one after another in the run's process: DuckDB allows a single writer (see resources).
         executor=dg.in_process_executor,

@@ -23,7 +23,10 @@ def test_the_code_location_loads_as_one_connected_graph(settings):
     )
 
 
-def test_gx_checks_are_blocking_and_every_warehouse_writer_shares_one_pool(settings):
+def test_every_cbs_raw_table_and_every_mart_has_a_blocking_gx_check_and_writers_share_one_pool(settings):
+    from pipelines.assets.dbt import MART_KEYS
+    from pipelines.sources.cbs.registry import load_registry
+
     repo = build_definitions(settings).get_repository_def()
     gx = [
         spec
@@ -31,10 +34,23 @@ def test_gx_checks_are_blocking_and_every_warehouse_writer_shares_one_pool(setti
         for spec in checks.check_specs
         if spec.name.startswith("gx_")
     ]
-    assert {s.asset_key.to_user_string() for s in gx} == {
-        "raw/cbs_kerncijfers_wijken_buurten",
-        "marts/fct_zorggebruik_wijk",
-    }
+    raw = {f"raw/{family.raw_table}" for family in load_registry().values()}
+    marts = {key.to_user_string() for key in MART_KEYS}
+    assert {"marts/fct_zorggebruik_wijk", "marts/dim_regio"} <= marts
+    assert {s.asset_key.to_user_string() for s in gx} == raw | marts
     assert all(s.blocking for s in gx)
     for node in repo.get_job("full_refresh").graph.node_defs:
         assert node.pool == WAREHOUSE_POOL, node.name
+
+
+def test_the_cbs_refresh_job_covers_cbs_ingest_and_everything_downstream_but_nothing_else(settings):
+    repo = build_definitions(settings).get_repository_def()
+    job = repo.get_job("cbs_refresh")
+    keys = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
+    assert "raw/cbs_bijstand" in keys and "marts/fct_zorggebruik_gemeente" in keys
+    # what the CBS models join must be built too, or the job fails on a fresh warehouse
+    assert {"seeds/gemeente_herindelingen", "seeds/taakveld_crosswalk", "intermediate/int_regio_omzetting"} <= keys
+    assert "serving/serving_duckdb" in keys
+    assert all(key.startswith("raw/cbs_") for key in keys if key.startswith("raw/"))
+    schedule = repo.get_schedule_def("cbs_refresh_weekly")
+    assert schedule.job_name == "cbs_refresh" and schedule.cron_schedule == "0 6 * * 1"
