@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pipelines.demo.finance import gemeente_money
-from pipelines.demo.geography import YEARS, demo_region, rng
+from pipelines.demo.geography import YEARS, Gemeente, demo_region, rng
 from pipelines.demo.odata import SYNTHETIC_LABEL, number_properties, pad, topic_keys, v3_documents
 from pipelines.demo.population import total
 from pipelines.demo.statline import DemoTable, dimension, period_categories, topic
@@ -56,95 +57,67 @@ def _gemeente_rows() -> list[dict]:
     return [{"Key": pad(g.code, 6), "Title": g.name} for g in demo_region()]
 
 
-def wmo_kosten_tables(family: TableFamily) -> list[DemoTable]:
-    table_id = family.tables["doorlopend"]
-    properties = number_properties(
-        [
-            dimension("RegioS", "Regio's", "GeoDimension"),
-            dimension("TypeMaatwerkvoorziening", "Type maatwerkvoorziening"),
-            dimension("Perioden", "Perioden", "TimeDimension"),
-            topic("BegroteUitgaven", "Begrote uitgaven", "x 1 000 euro"),
-            topic("GerealiseerdeUitgaven", "Gerealiseerde uitgaven", "x 1 000 euro"),
-            topic("GerealiseerdeUitgavenPerInwoner", "Gerealiseerde uitgaven per inwoner", "euro"),
-        ]
-    )
+def _cost_table(
+    table_id: str,
+    title: str,
+    dimension_key: str,
+    categories: dict[str, str],
+    topics: list[dict],
+    values: Callable[[Gemeente, int, str], dict[str, float]],
+) -> DemoTable:
+    """A gemeente x category x year table of amounts (the last year provisional), published mid-2025."""
+    properties = number_properties([
+        dimension("RegioS", "Regio's", "GeoDimension"),
+        dimension(dimension_key, dimension_key),
+        dimension("Perioden", "Perioden", "TimeDimension"),
+        *topics,
+    ])  # fmt: skip
     keys = topic_keys(properties)
-    rows = []
-    for gemeente in demo_region():
-        for year in YEARS:
-            money, people = gemeente_money(gemeente, year), total(gemeente.areas, year).population
-            for key, (_, part) in WMO_TYPES.items():
-                realised = sum(money.wmo.values()) if part is None else money.wmo[part]
-                rows.append(
-                    {
-                        "RegioS": pad(gemeente.code, 6),
-                        "TypeMaatwerkvoorziening": key,
-                        "Perioden": f"{year}JJ00",
-                        keys["BegroteUitgaven"]: round(realised * money.budget_ratio / THOUSAND),
-                        keys["GerealiseerdeUitgaven"]: round(realised / THOUSAND),
-                        keys["GerealiseerdeUitgavenPerInwoner"]: round(realised / people),
-                    }
-                )
+    rows = [
+        {"RegioS": pad(gemeente.code, 6), dimension_key: key, "Perioden": f"{year}JJ00",
+         **{keys[stem]: round(value) for stem, value in values(gemeente, year, key).items()}}
+        for gemeente in demo_region() for year in YEARS for key in categories
+    ]  # fmt: skip
     documents = v3_documents(
-        table_id,
-        title=f"Gemeentelijke uitgaven Wmo-maatwerkvoorzieningen ({SYNTHETIC_LABEL})",
-        period="2015-2024",
-        modified="2025-07-01T02:00:00",
-        properties=properties,
-        rows=rows,
-        categories={
-            "RegioS": _gemeente_rows(),
-            "TypeMaatwerkvoorziening": [{"Key": k, "Title": t} for k, (t, _) in WMO_TYPES.items()],
-            "Perioden": period_categories([f"{y}JJ00" for y in YEARS], {f"{YEARS[-1]}JJ00"}),
-        },
-    )
-    return [DemoTable(table_id, documents, datetime(2025, 7, 1, tzinfo=UTC))]
+        table_id, title=f"{title} ({SYNTHETIC_LABEL})", period="2015-2024", modified="2025-07-01T02:00:00",
+        properties=properties, rows=rows,
+        categories={"RegioS": _gemeente_rows(),
+                    dimension_key: [{"Key": k, "Title": t} for k, t in categories.items()],
+                    "Perioden": period_categories([f"{y}JJ00" for y in YEARS], {f"{YEARS[-1]}JJ00"})},
+    )  # fmt: skip
+    return DemoTable(table_id, documents, datetime(2025, 7, 1, tzinfo=UTC))
+
+
+def wmo_kosten_tables(family: TableFamily) -> list[DemoTable]:
+    def values(gemeente: Gemeente, year: int, key: str) -> dict[str, float]:
+        money, part = gemeente_money(gemeente, year), WMO_TYPES[key][1]
+        realised = sum(money.wmo.values()) if part is None else money.wmo[part]
+        return {"BegroteUitgaven": realised * money.budget_ratio / THOUSAND,
+                "GerealiseerdeUitgaven": realised / THOUSAND,
+                "GerealiseerdeUitgavenPerInwoner": realised / total(gemeente.areas, year).population}  # fmt: skip
+
+    topics = [topic("BegroteUitgaven", "Begrote uitgaven", "x 1 000 euro"),
+              topic("GerealiseerdeUitgaven", "Gerealiseerde uitgaven", "x 1 000 euro"),
+              topic("GerealiseerdeUitgavenPerInwoner", "Gerealiseerde uitgaven per inwoner", "euro")]  # fmt: skip
+    categories = {k: t for k, (t, _) in WMO_TYPES.items()}
+    return [_cost_table(family.tables["doorlopend"], "Gemeentelijke uitgaven Wmo-maatwerkvoorzieningen",
+                        "TypeMaatwerkvoorziening", categories, topics, values)]
 
 
 def jeugdzorg_kosten_tables(family: TableFamily) -> list[DemoTable]:
-    table_id = family.tables["doorlopend"]
-    properties = number_properties(
-        [
-            dimension("RegioS", "Regio's", "GeoDimension"),
-            dimension("VormenVanJeugdzorg", "Vormen van jeugdzorg"),
-            dimension("Perioden", "Perioden", "TimeDimension"),
-            topic("BegroteKosten", "Begrote kosten", "x 1 000 euro"),
-            topic("GerealiseerdeKosten", "Gerealiseerde kosten", "x 1 000 euro"),
-        ]
-    )
-    keys = topic_keys(properties)
-    rows = []
-    for gemeente in demo_region():
-        for year in YEARS:
-            money = gemeente_money(gemeente, year)
-            for key, (_, parts) in JEUGD_FORMS.items():
-                realised = sum(money.jeugd[p] for p in parts)
-                rows.append(
-                    {
-                        "RegioS": pad(gemeente.code, 6),
-                        "VormenVanJeugdzorg": key,
-                        "Perioden": f"{year}JJ00",
-                        keys["BegroteKosten"]: round(realised * money.budget_ratio / THOUSAND),
-                        keys["GerealiseerdeKosten"]: round(realised / THOUSAND),
-                    }
-                )
-    documents = v3_documents(
-        table_id,
-        title=f"Gemeentelijke kosten; jeugdzorg, regio ({SYNTHETIC_LABEL})",
-        period="2015-2024",
-        modified="2025-07-01T02:00:00",
-        properties=properties,
-        rows=rows,
-        categories={
-            "RegioS": _gemeente_rows(),
-            "VormenVanJeugdzorg": [{"Key": k, "Title": t} for k, (t, _) in JEUGD_FORMS.items()],
-            "Perioden": period_categories([f"{y}JJ00" for y in YEARS], {f"{YEARS[-1]}JJ00"}),
-        },
-    )
-    return [DemoTable(table_id, documents, datetime(2025, 7, 1, tzinfo=UTC))]
+    def values(gemeente: Gemeente, year: int, key: str) -> dict[str, float]:
+        money = gemeente_money(gemeente, year)
+        realised = sum(money.jeugd[part] for part in JEUGD_FORMS[key][1])
+        return {"BegroteKosten": realised * money.budget_ratio / THOUSAND, "GerealiseerdeKosten": realised / THOUSAND}
+
+    topics = [topic("BegroteKosten", "Begrote kosten", "x 1 000 euro"),
+              topic("GerealiseerdeKosten", "Gerealiseerde kosten", "x 1 000 euro")]  # fmt: skip
+    categories = {k: t for k, (t, _) in JEUGD_FORMS.items()}
+    return [_cost_table(family.tables["doorlopend"], "Gemeentelijke kosten; jeugdzorg, regio", "VormenVanJeugdzorg",
+                        categories, topics, values)]
 
 
-def iv3_lasten(gemeente, year: int) -> dict[str, float]:
+def iv3_lasten(gemeente: Gemeente, year: int) -> dict[str, float]:
     """Realised lasten in euro per taakveld of that year's code list (2017 list until 2022, then 2023)."""
     m = gemeente_money(gemeente, year)
     hbh, thuis = m.wmo["hulp_bij_het_huishouden"], m.wmo["ondersteuning_thuis"]
