@@ -77,7 +77,12 @@ def _normalise_chart(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _normalise_dashboard(doc: dict[str, Any]) -> dict[str, Any]:
-    """Renumber chart ids 1..n in position order, everywhere the dashboard refers to them by id."""
+    """Renumber chart ids 1..n in position order, everywhere the dashboard refers to them by id.
+
+    ``chartsInScope`` is dropped: it is the dashboard's cache of the charts a filter applies to, which Superset 6.1's
+    importer does not re-point at the new chart ids (apache/superset#26338), so it would go stale on import and make
+    provision → export differ. The dashboard recomputes it from ``scope`` (rootPath + excluded) when it loads.
+    """
     charts = [node for _, node in sorted(doc["position"].items()) if isinstance(node, dict) and node["type"] == "CHART"]
     new_id = {node["meta"]["chartId"]: number for number, node in enumerate(charts, start=1)}
     for node in charts:
@@ -87,8 +92,8 @@ def _normalise_dashboard(doc: dict[str, Any]) -> dict[str, Any]:
         return sorted(new_id[value] for value in values if value in new_id)
 
     def fix_scope(config: dict[str, Any]) -> None:
-        if "chartsInScope" in config:
-            config["chartsInScope"] = ids(config["chartsInScope"])
+        config.pop("chartsInScope", None)
+        config.get("crossFilters", {}).pop("chartsInScope", None)
         scope = config.get("scope") or config.get("crossFilters", {}).get("scope")
         if isinstance(scope, dict) and "excluded" in scope:
             scope["excluded"] = ids(scope["excluded"])

@@ -22,6 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboards.export import export_dashboards
 from dashboards.provision import ASSETS_DIR, ProvisionError, SupersetClient, provision
 from dashboards.superset_state import Credentials, SupersetState, ensure_state
 
@@ -40,7 +41,7 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--window-size=1600,1200",
+    "--window-size=1600,1800",  # tall enough for every row of the dashboard
 ]
 # What a rendered chart contains, per viz type (a chart type without an entry here fails the browser test).
 RENDERED = {
@@ -52,7 +53,9 @@ RENDERED = {
 ERRORS = (
     ".ant-alert-error, .ant-alert-warning, [role='alert'], .toast--danger, .toast--warning, [data-test='empty-state']"
 )
-TREND_METRIC = "wmo_per_1000_gewogen"  # the trend chart's metric; the data API names series "<metric>, <wijk>"
+TREND_METRIC = "wmo_per_1000_gewogen"  # the line charts' metric; the data API names series "<metric>, <wijk>"
+GEMEENTE_FILTER = "NATIVE_FILTER-gemeente"
+DEFAULT_GEMEENTE = "Almelo"  # the Gemeente filter's default value
 
 
 def _inventory(client: SupersetClient) -> dict[str, list[tuple[int, str]]]:
@@ -78,44 +81,72 @@ def provisioned(client: SupersetClient, serving_db: tuple[Path, dict[str, Any]])
 
 
 @pytest.fixture(scope="session")
-def dashboard_charts(client: SupersetClient, provisioned: dict[str, Any]) -> list[dict[str, Any]]:
-    """id, slice_name and viz_type of every chart on the Zorggebruik dashboard."""
+def gemeente_filter(client: SupersetClient, provisioned: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's Gemeente native filter as Superset holds it after the import (chart ids of this instance)."""
+    metadata = json.loads(client.request("GET", "/api/v1/dashboard/zorggebruik")["result"]["json_metadata"])
+    (native_filter,) = [f for f in metadata["native_filter_configuration"] if f["id"] == GEMEENTE_FILTER]
+    return native_filter
+
+
+@pytest.fixture(scope="session")
+def dashboard_charts(
+    client: SupersetClient, provisioned: dict[str, Any], gemeente_filter: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """id, slice_name, viz_type, dataset (table name) and whether the Gemeente filter applies, per dashboard chart."""
     charts = client.request("GET", "/api/v1/dashboard/zorggebruik/charts")["result"]
+    tables = {dataset_id: name for dataset_id, name in provisioned["dataset"]}
     return [
-        {"id": chart["id"], "slice_name": chart["slice_name"], "viz_type": chart["form_data"]["viz_type"]}
+        {
+            "id": chart["id"],
+            "slice_name": chart["slice_name"],
+            "viz_type": chart["form_data"]["viz_type"],
+            "dataset": tables[int(chart["form_data"]["datasource"].split("__")[0])],
+            "filtered": chart["id"] not in gemeente_filter["scope"]["excluded"],
+        }
         for chart in charts
     ]
 
 
 @pytest.fixture(scope="session")
-def known_wijk(serving_db: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
-    """The expected value plus the names the charts show for its wijk, read from the serving file itself."""
+def known_values(serving_db: tuple[Path, dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Per dataset the expected value plus the names the charts show for its area, read from the serving file."""
     path, expected = serving_db
+    resolved = {}
     with duckdb.connect(str(path), read_only=True) as conn:
-        gemeente, wijk = conn.execute(
-            "SELECT gemeente_naam, wijk_naam FROM main.fct_zorggebruik_wijk WHERE wijk_code = ? AND jaar = ?",
-            [expected["wijk_code"], expected["jaar"]],
-        ).fetchone()
-    return {**expected, "gemeente_naam": gemeente, "wijk_naam": wijk}
+        for table, known in expected.items():
+            gemeente, name = conn.execute(
+                f"SELECT gemeente_naam, {known['name_column']} FROM main.{table} "
+                f"WHERE {known['code_column']} = ? AND jaar = ?",
+                [known["code"], known["jaar"]],
+            ).fetchone()
+            resolved[table] = {**known, "gemeente_naam": gemeente, "name": name}
+    return resolved
 
 
-def _chart_data_for_gemeente(client: SupersetClient, chart_id: int, gemeente: str) -> list[dict[str, Any]]:
-    """The chart's saved query, filtered on one gemeente as the dashboard's filter does, fresh from DuckDB."""
+@pytest.fixture(scope="session")
+def known_wijk(known_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return known_values["fct_zorggebruik_wijk"]
+
+
+def _chart_data(client: SupersetClient, chart_id: int, gemeente: str | None = None) -> list[dict[str, Any]]:
+    """The chart's saved query, fresh from DuckDB; with a gemeente, filtered on it as the dashboard's filter does."""
     context = json.loads(client.request("GET", f"/api/v1/chart/{chart_id}")["result"]["query_context"])
     for query in context["queries"]:
-        query["filters"].append({"col": "gemeente_naam", "op": "==", "val": gemeente})
+        if gemeente is not None:
+            query["filters"].append({"col": "gemeente_naam", "op": "IN", "val": [gemeente]})
     context["force"] = True
     return client.request("POST", "/api/v1/chart/data", json=context)["result"][0]["data"]
 
 
-def _value_in(viz_type: str, rows: list[dict[str, Any]], wijk: dict[str, Any]) -> Any:
+def _value_in(viz_type: str, rows: list[dict[str, Any]], known: dict[str, Any]) -> Any:
     if viz_type == "table":
-        (row,) = [row for row in rows if (row["wijk_code"], row["jaar"]) == (wijk["wijk_code"], wijk["jaar"])]
+        key = (known["code"], known["jaar"])
+        (row,) = [row for row in rows if (row[known["code_column"]], row["jaar"]) == key]
         return row["wmo_per_1000"]
     if viz_type == "echarts_timeseries_line":
-        epoch_ms = dt.datetime(wijk["jaar"], 1, 1, tzinfo=dt.UTC).timestamp() * 1000
+        epoch_ms = dt.datetime(known["jaar"], 1, 1, tzinfo=dt.UTC).timestamp() * 1000
         (row,) = [row for row in rows if row["peildatum"] == epoch_ms]
-        return row[f"{TREND_METRIC}, {wijk['wijk_naam']}"]
+        return row[f"{TREND_METRIC}, {known['name']}"]
     raise AssertionError(f"no rule to find the known value in a {viz_type} chart; add one here")
 
 
@@ -133,10 +164,22 @@ def test_provisioning_twice_changes_nothing(
 ) -> None:
     assert [name for _, name in provisioned["dashboard"]] == ["Zorggebruik"]
     assert [name for _, name in provisioned["database"]] == ["Sociale basis monitor (serving)"]
-    assert [name for _, name in provisioned["dataset"]] == ["fct_zorggebruik_wijk"]
+    assert sorted(name for _, name in provisioned["dataset"]) == [
+        "fct_zorggebruik_gemeente", "fct_zorggebruik_wijk", "fct_zorggebruik_wijk_geharmoniseerd",
+    ]  # fmt: skip
     assert len(provisioned["chart"]) == len(list((ASSETS_DIR / "charts").glob("*.yaml")))
     provision(client, serving_db[0])
     assert _inventory(client) == provisioned  # same objects, same ids: overwritten, not duplicated
+
+
+def test_export_of_the_provisioned_instance_is_the_committed_tree(
+    client: SupersetClient, provisioned: dict[str, Any]
+) -> None:
+    """The YAML alone recreates everything: exporting what it provisioned gives back every file byte for byte."""
+    committed = {
+        path.relative_to(ASSETS_DIR).as_posix(): path.read_text("utf-8") for path in ASSETS_DIR.rglob("*.yaml")
+    }
+    assert export_dashboards(client, []) == committed
 
 
 def test_database_points_at_the_serving_file_read_only(
@@ -156,12 +199,25 @@ def test_every_chart_returns_rows(client: SupersetClient, dashboard_charts: list
 
 
 def test_known_value_in_every_chart(
-    client: SupersetClient, dashboard_charts: list[dict[str, Any]], known_wijk: dict[str, Any]
+    client: SupersetClient, dashboard_charts: list[dict[str, Any]], known_values: dict[str, dict[str, Any]]
 ) -> None:
+    """Each chart shows its dataset's hand-computed value: filtered on the value's gemeente as the dashboard does,
+    or unfiltered for a chart outside the Gemeente filter's scope (all gemeenten side by side)."""
+    assert {chart["dataset"] for chart in dashboard_charts} == set(known_values)
     for chart in dashboard_charts:
-        rows = _chart_data_for_gemeente(client, chart["id"], known_wijk["gemeente_naam"])
-        value = _value_in(chart["viz_type"], rows, known_wijk)
-        assert value == pytest.approx(known_wijk["wmo_per_1000"]), chart["slice_name"]
+        known = known_values[chart["dataset"]]
+        rows = _chart_data(client, chart["id"], known["gemeente_naam"] if chart["filtered"] else None)
+        value = _value_in(chart["viz_type"], rows, known)
+        assert value == pytest.approx(known["wmo_per_1000"]), chart["slice_name"]
+
+
+def test_gemeente_filter_leaves_out_only_the_gemeente_chart(
+    dashboard_charts: list[dict[str, Any]], gemeente_filter: dict[str, Any]
+) -> None:
+    """The import re-points the scope at this instance's chart ids: exactly the Twente-wide chart is excluded."""
+    unfiltered = [chart["dataset"] for chart in dashboard_charts if not chart["filtered"]]
+    assert unfiltered == ["fct_zorggebruik_gemeente"]
+    assert gemeente_filter["defaultDataMask"]["filterState"]["value"] == [DEFAULT_GEMEENTE]
 
 
 def _sql_lab(client: SupersetClient, database_id: int, sql: str) -> list[dict[str, Any]]:
@@ -206,17 +262,17 @@ def test_replaced_serving_file_is_read(
     with duckdb.connect(str(staged)) as conn:
         conn.execute(
             "UPDATE main.fct_zorggebruik_wijk SET inwoners = inwoners + 1 WHERE wijk_code = ? AND jaar = ?",
-            [known_wijk["wijk_code"], known_wijk["jaar"]],
+            [known_wijk["code"], known_wijk["jaar"]],
         )
-    before = _chart_data_for_gemeente(client, table["id"], known_wijk["gemeente_naam"])
+    before = _chart_data(client, table["id"], known_wijk["gemeente_naam"])
     os.replace(staged, path)
     try:
-        after = _chart_data_for_gemeente(client, table["id"], known_wijk["gemeente_naam"])
+        after = _chart_data(client, table["id"], known_wijk["gemeente_naam"])
     finally:
         os.replace(backup, path)
 
     def inwoners(rows: list[dict[str, Any]]) -> int:
-        key = (known_wijk["wijk_code"], known_wijk["jaar"])
+        key = (known_wijk["code"], known_wijk["jaar"])
         return next(row["inwoners"] for row in rows if (row["wijk_code"], row["jaar"]) == key)
 
     assert inwoners(after) == inwoners(before) + 1
@@ -234,6 +290,8 @@ def browser() -> Iterator[WebDriver]:
     options.binary_location = str(CHROMIUM)
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    # Network events, to read which filters the dashboard puts on each chart's query.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     with tempfile.TemporaryDirectory(prefix="sbm-chromium-") as profile:
         options.add_argument(f"--user-data-dir={profile}")
         # An explicit driver path: Selenium Manager must never try to download one.
@@ -264,6 +322,23 @@ def _unrendered(driver: WebDriver, charts: list[dict[str, Any]]) -> list[str]:
     return pending
 
 
+def _chart_queries_sent(driver: WebDriver) -> dict[int, list[dict[str, Any]]]:
+    """{chart id: the filters of its last /api/v1/chart/data request} from the browser's network log."""
+    sent: dict[int, list[dict[str, Any]]] = {}
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] != "Network.requestWillBeSent":
+            continue
+        request = message["params"]["request"]
+        if "/api/v1/chart/data" not in request["url"] or not request.get("postData"):
+            continue
+        body = json.loads(request["postData"])
+        chart_id = body.get("form_data", {}).get("slice_id")
+        if chart_id is not None:
+            sent[chart_id] = [f for query in body["queries"] for f in query.get("filters", [])]
+    return sent
+
+
 def test_dashboard_renders_in_chromium(
     browser: WebDriver,
     superset_url: str,
@@ -292,6 +367,16 @@ def test_dashboard_renders_in_chromium(
     assert not _unrendered(browser, dashboard_charts), f"charts not rendered after 90 s (see {SCREENSHOT})"
     page = browser.find_element(By.TAG_NAME, "body").text
     assert "Synthetische demodata" in page
+    assert all(chart["slice_name"] in page for chart in dashboard_charts)
+
+    # The Gemeente filter's default is applied on load (no click on "Filters toepassen"), to every chart in its
+    # scope, whatever its dataset, and not to the Twente-wide gemeente chart.
+    sent = _chart_queries_sent(browser)
+    gemeente_filter = {"col": "gemeente_naam", "op": "IN", "val": [DEFAULT_GEMEENTE]}
+    for chart in dashboard_charts:
+        assert chart["id"] in sent, f"{chart['slice_name']}: no chart data request seen"
+        on_gemeente = [f for f in sent[chart["id"]] if f["col"] == "gemeente_naam"]
+        assert on_gemeente == ([gemeente_filter] if chart["filtered"] else []), chart["slice_name"]
     # Dutch notation from D3_FORMAT: one decimal after a comma (84,3), thousands with a dot (4.210).
     cells = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table tbody td")]
     assert any(re.fullmatch(r"\d+,\d", cell) for cell in cells), cells

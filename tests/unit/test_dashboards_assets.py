@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,16 +24,72 @@ def _load(kind: str) -> dict[str, dict[str, Any]]:
 DATABASES, DATASETS, CHARTS, DASHBOARDS = (_load(kind) for kind in ("databases", "datasets", "charts", "dashboards"))
 
 
+# The serving contract: the physical columns of every published table a dataset reads (see dbt_project marts).
+SERVING_COLUMNS = {
+    "fct_zorggebruik_wijk": {
+        "gemeente_code", "gemeente_naam", "wijk_code", "wijk_naam", "jaar", "peildatum", "indeling_jaar", "inwoners",
+        "wmo_clienten", "wmo_per_1000", "is_onderdrukt", "onderdrukt_reden", "is_voorlopig", "is_synthetisch", "bron",
+        "cbs_tabel",
+    },
+    "fct_zorggebruik_wijk_geharmoniseerd": {
+        "gemeente_code", "gemeente_naam", "wijk_code", "wijk_naam", "jaar", "peildatum", "indeling_jaar", "inwoners",
+        "wmo_clienten", "wmo_per_1000", "is_onderdrukt", "onderdrukt_reden", "is_geschat", "is_voorlopig",
+        "is_synthetisch", "bron",
+    },
+    "fct_zorggebruik_gemeente": {
+        "gemeente_code", "gemeente_naam", "jaar", "peildatum", "indeling_jaar", "inwoners", "wmo_clienten",
+        "wmo_per_1000", "jongeren_met_jeugdzorg", "pct_jongeren_met_jeugdzorg", "bijstand_per_1000", "is_geschat",
+        "is_voorlopig", "is_synthetisch", "bron",
+    },
+}  # fmt: skip
+# Line chart title -> (dataset, one line per): the per-year and the 2024 wijk charts, and Twente per gemeente.
+LINE_CHARTS = {
+    "Wmo-cliënten per 1.000 inwoners per wijk (wijkindeling per jaar)": ("fct_zorggebruik_wijk", "wijk_naam"),
+    "Wmo-cliënten per 1.000 inwoners per wijk (wijkindeling 2024)": (
+        "fct_zorggebruik_wijk_geharmoniseerd",
+        "wijk_naam",
+    ),
+    "Wmo-cliënten per 1.000 inwoners per gemeente (Twente)": ("fct_zorggebruik_gemeente", "gemeente_naam"),
+}
+GEMEENTE_CHART = "Wmo-cliënten per 1.000 inwoners per gemeente (Twente)"
+HARMONISED_CHART = "Wmo-cliënten per 1.000 inwoners per wijk (wijkindeling 2024)"
+
+
 def _position_charts(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
     return [node for node in dashboard["position"].values() if isinstance(node, dict) and node["type"] == "CHART"]
 
 
+def _dataset_of(chart: dict[str, Any]) -> dict[str, Any]:
+    (dataset,) = [dataset for dataset in DATASETS.values() if dataset["uuid"] == chart["dataset_uuid"]]
+    return dataset
+
+
+def _chart(title: str) -> dict[str, Any]:
+    (chart,) = [chart for chart in CHARTS.values() if chart["slice_name"] == title]
+    return chart
+
+
+def _secure_filename(name: str) -> str:
+    """werkzeug.utils.secure_filename, which Superset's export uses for file names (werkzeug is not in .venv)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9_.-]", "", "_".join(ascii_name.replace("/", " ").split())).strip("._")
+
+
 def test_tree_is_an_assets_export_without_timestamp() -> None:
     assert yaml.safe_load((ASSETS_DIR / "metadata.yaml").read_text("utf-8")) == {"version": "1.0.0", "type": "assets"}
-    assert len(DATABASES) == 1 and len(DATASETS) == 1 and len(DASHBOARDS) == 1 and len(CHARTS) >= 2
-    # Superset names exported files Name_<id>.yaml; normalised names carry no instance id.
+    assert len(DATABASES) == 1 and len(DATASETS) == 3 and len(DASHBOARDS) == 1 and len(CHARTS) == 4
+    # Superset names exported files <secure_filename(name)>_<id>.yaml; normalised names carry no instance id.
+    names = {
+        "databases": "database_name",
+        "datasets": "table_name",
+        "charts": "slice_name",
+        "dashboards": "dashboard_title",
+    }
     for path in ASSETS_DIR.rglob("*.yaml"):
-        assert not re.search(r"_\d+\.yaml$", path.name), path
+        kind = path.relative_to(ASSETS_DIR).parts[0]
+        if kind != "metadata.yaml":
+            doc = yaml.safe_load(path.read_text("utf-8"))
+            assert path.name == f"{_secure_filename(doc[names[kind]])}.yaml", path
 
 
 def test_every_chart_in_the_layout_has_a_uuid_that_exists() -> None:
@@ -78,27 +135,85 @@ def test_database_reads_the_serving_file_read_only_and_sandboxed() -> None:
     assert database["allow_dml"] is False and database["allow_file_upload"] is False
 
 
-def test_dataset_is_the_zorggebruik_mart() -> None:
-    (dataset,) = DATASETS.values()
-    assert (dataset["schema"], dataset["table_name"]) == ("main", "fct_zorggebruik_wijk")
-    assert dataset["main_dttm_col"] == "peildatum"
-    contract = {"gemeente_code", "gemeente_naam", "wijk_code", "wijk_naam", "jaar", "peildatum", "inwoners",
-                "wmo_clienten", "wmo_per_1000", "is_onderdrukt", "is_voorlopig", "is_synthetisch", "bron"}  # fmt: skip
-    physical = {column["column_name"] for column in dataset["columns"] if not column["expression"]}
-    assert physical == contract
-    assert all(column["verbose_name"] for column in dataset["columns"]), "every column has a Dutch label"
+def test_datasets_are_the_zorggebruik_marts() -> None:
+    assert {(dataset["schema"], dataset["table_name"]) for dataset in DATASETS.values()} == {
+        ("main", table) for table in SERVING_COLUMNS
+    }
+    for dataset in DATASETS.values():
+        table = dataset["table_name"]
+        assert dataset["main_dttm_col"] == "peildatum", table
+        physical = {column["column_name"] for column in dataset["columns"] if not column["expression"]}
+        assert physical == SERVING_COLUMNS[table], table
+        assert all(column["verbose_name"] for column in dataset["columns"]), f"{table}: every column a Dutch label"
+        assert all(metric["verbose_name"] for metric in dataset["metrics"]), f"{table}: every metric a Dutch label"
+        assert dataset["description"], table
 
 
-def test_trend_chart_plots_the_rate_per_wijk_by_year() -> None:
-    (trend,) = [chart for chart in CHARTS.values() if chart["viz_type"] == "echarts_timeseries_line"]
-    params = trend["params"]
-    assert (params["x_axis"], params["time_grain_sqla"], params["groupby"]) == ("peildatum", "P1Y", ["wijk_naam"])
-    (dataset,) = DATASETS.values()
-    metrics = {metric["metric_name"]: metric for metric in dataset["metrics"]}
-    (metric,) = params["metrics"]
-    assert metrics[metric]["verbose_name"] == "Wmo-cliënten per 1.000 inwoners"
-    # Suppressed cells must not weigh in: their inhabitants would dilute the rate.
-    assert "WHERE NOT is_onderdrukt" in metrics[metric]["expression"]
+def test_line_charts_plot_the_weighted_rate_by_year() -> None:
+    lines = {chart["slice_name"]: chart for chart in CHARTS.values() if chart["viz_type"] == "echarts_timeseries_line"}
+    assert set(lines) == set(LINE_CHARTS)
+    for title, (table, series) in LINE_CHARTS.items():
+        chart = lines[title]
+        dataset = _dataset_of(chart)
+        assert dataset["table_name"] == table, title
+        params = chart["params"]
+        assert (params["x_axis"], params["time_grain_sqla"], params["groupby"]) == ("peildatum", "P1Y", [series])
+        assert (params["x_axis_time_format"], params["tooltipTimeFormat"]) == ("%Y", "%Y"), title
+        assert (params["x_axis_title"], params["y_axis_title"]) == ("Jaar", "Wmo-cliënten per 1.000 inwoners"), title
+        metrics = {metric["metric_name"]: metric for metric in dataset["metrics"]}
+        (metric,) = params["metrics"]
+        assert metrics[metric]["verbose_name"] == "Wmo-cliënten per 1.000 inwoners", title
+        expression = metrics[metric]["expression"]
+        # A rate from the summed numerator and denominator, never an average of rates.
+        assert "SUM(wmo_clienten)" in expression and "SUM(inwoners)" in expression, title
+        assert "AVG" not in expression.upper(), title
+        if "is_onderdrukt" in SERVING_COLUMNS[table]:
+            # Suppressed cells must not weigh in: their inhabitants would dilute the rate.
+            assert expression.count("WHERE NOT is_onderdrukt") == 2, title
+
+
+def test_harmonised_chart_says_converted_years_are_estimates() -> None:
+    description = _chart(HARMONISED_CHART)["description"]
+    assert "wijkindeling 2024" in description and "geschat" in description
+    assert "Almelo" in description and "2021" in description
+
+
+def test_gemeente_filter_covers_every_chart_but_the_twente_wide_one() -> None:
+    (dashboard,) = DASHBOARDS.values()
+    (native_filter,) = dashboard["metadata"]["native_filter_configuration"]
+    assert native_filter["name"] == "Gemeente"
+    ids = {node["meta"]["uuid"]: node["meta"]["chartId"] for node in _position_charts(dashboard)}
+    gemeente_chart = ids[_chart(GEMEENTE_CHART)["uuid"]]
+    assert native_filter["scope"] == {"rootPath": ["ROOT_ID"], "excluded": [gemeente_chart]}
+    # No chartsInScope: Superset 6.1's import would keep its ids unmapped; the dashboard derives it from the scope.
+    assert "chartsInScope" not in native_filter
+    # Superset applies the filter by column name to every chart in scope, whatever its dataset.
+    (target,) = native_filter["targets"]
+    column = target["column"]["name"]
+    for chart in CHARTS.values():
+        assert column in {c["column_name"] for c in _dataset_of(chart)["columns"]}, chart["slice_name"]
+    # An explicit default, applied on load; "first item by default" only pre-selects it in Superset 6.1.
+    assert native_filter["controlValues"]["defaultToFirstItem"] is False
+    default = native_filter["defaultDataMask"]
+    assert default["extraFormData"] == {
+        "filters": [{"col": column, "op": "IN", "val": default["filterState"]["value"]}]
+    }
+
+
+def test_layout_rows_fit_the_grid() -> None:
+    (dashboard,) = DASHBOARDS.values()
+    position = dashboard["position"]
+    rows = position["GRID_ID"]["children"]
+    assert all(position[row]["type"] == "ROW" for row in rows)
+    for row in rows:
+        assert sum(position[child]["meta"]["width"] for child in position[row]["children"]) <= 12, row
+    # Markdown and the Twente chart on top, the two wijk charts side by side, the table below.
+    titles = [[position[child]["meta"].get("sliceName", child) for child in position[row]["children"]] for row in rows]
+    assert titles == [
+        ["MARKDOWN-bron", GEMEENTE_CHART],
+        ["Wmo-cliënten per 1.000 inwoners per wijk (wijkindeling per jaar)", HARMONISED_CHART],
+        ["Zorggebruik per wijk en jaar"],
+    ]
 
 
 def test_table_shows_the_figures_and_both_flags() -> None:
@@ -119,6 +234,10 @@ def test_markdown_states_source_synthetic_data_and_suppression() -> None:
     assert "Synthetische demodata" in markdown
     assert "Bron: CBS Kerncijfers wijken en buurten" in markdown
     assert "minder dan 10" in markdown
+    # Which chart shows which wijk classification, and that converted years are estimates.
+    assert "elk jaar op de wijkindeling van dat jaar" in markdown
+    assert "omgezet naar de wijkindeling 2024" in markdown and "schattingen (geschat)" in markdown
+    assert "volgt het gemeentefilter niet" in markdown
 
 
 def _bundle(serving: Path) -> dict[str, str]:

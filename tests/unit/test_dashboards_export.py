@@ -41,6 +41,13 @@ def _as_superset_exports_it(tree: dict[str, str], chart_id_offset: int = 40) -> 
             for node in doc["position"].values():
                 if isinstance(node, dict) and node["type"] == "CHART":
                     node["meta"]["chartId"] += chart_id_offset
+            charts = [
+                n["meta"]["chartId"] for n in doc["position"].values() if isinstance(n, dict) and n["type"] == "CHART"
+            ]
+            for native_filter in doc["metadata"]["native_filter_configuration"]:
+                excluded = [i + chart_id_offset for i in native_filter["scope"]["excluded"]]
+                native_filter["scope"]["excluded"] = excluded
+                native_filter["chartsInScope"] = sorted(set(charts) - set(excluded))  # as the dashboard saves it
         if kind in ("datasets", "charts", "dashboards"):
             path = path.removesuffix(".yaml") + "_12.yaml"
         exported[path] = yaml.safe_dump(dict(reversed(doc.items())), allow_unicode=False, sort_keys=False)
@@ -54,13 +61,15 @@ def test_committed_assets_are_already_normalised() -> None:
 
 
 def test_chart_ids_are_renumbered_in_the_filter_scopes_too() -> None:
+    """... and chartsInScope, a cache of instance ids that Superset 6.1's import leaves stale, is dropped."""
     position = {
         "CHART-a": {"type": "CHART", "meta": {"chartId": 57, "uuid": "u-a"}},
         "CHART-b": {"type": "CHART", "meta": {"chartId": 91, "uuid": "u-b"}},
     }
     metadata = {
-        "native_filter_configuration": [{"chartsInScope": [57, 91], "scope": {"excluded": [91]}}],
-        "chart_configuration": {"57": {"id": 57, "crossFilters": {"scope": {"excluded": [91]}}}},
+        "native_filter_configuration": [{"chartsInScope": [57], "scope": {"excluded": [91]}}],
+        "chart_configuration": {"57": {"id": 57, "crossFilters": {"scope": {"excluded": [91]}, "chartsInScope": []}}},
+        "global_chart_configuration": {"scope": {"excluded": [57]}, "chartsInScope": [91]},
         "expanded_slices": {"91": True},
     }
     dashboard = {"uuid": "d", "position": position, "metadata": metadata}
@@ -68,8 +77,9 @@ def test_chart_ids_are_renumbered_in_the_filter_scopes_too() -> None:
     result = yaml.safe_load(text)
     assert [result["position"][key]["meta"]["chartId"] for key in ("CHART-a", "CHART-b")] == [1, 2]
     native_filter = result["metadata"]["native_filter_configuration"][0]
-    assert native_filter["chartsInScope"] == [1, 2] and native_filter["scope"]["excluded"] == [2]
+    assert native_filter == {"scope": {"excluded": [2]}}
     assert result["metadata"]["chart_configuration"] == {"1": {"id": 1, "crossFilters": {"scope": {"excluded": [2]}}}}
+    assert result["metadata"]["global_chart_configuration"] == {"scope": {"excluded": [1]}}
     assert result["metadata"]["expanded_slices"] == {"2": True}
 
 
