@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipelines.demo.cbs_financien import bijstand_tables, iv3_tables, jeugdzorg_kosten_tables, wmo_kosten_tables
-from pipelines.demo.cbs_kerncijfers import kerncijfers_tables
+from pipelines.demo.cbs_kerncijfers import bevolking_leeftijd_tables, kerncijfers_tables
 from pipelines.demo.cbs_zorg import jeugdzorg_gemeente_tables, jeugdzorg_wijk_tables, verwijzer_tables, wmo_type_tables
 from pipelines.demo.statline import DemoTable
 from pipelines.sources.cbs.registry import TableFamily
@@ -21,6 +21,7 @@ GENERATORS: dict[str, Callable[[TableFamily], list[DemoTable]]] = {
     "jeugdzorg_kosten": jeugdzorg_kosten_tables,
     "iv3_lasten": iv3_tables,
     "bijstand": bijstand_tables,
+    "bevolking_leeftijd": bevolking_leeftijd_tables,
 }
 
 

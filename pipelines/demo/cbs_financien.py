@@ -100,8 +100,16 @@ def wmo_kosten_tables(family: TableFamily) -> list[DemoTable]:
               topic("GerealiseerdeUitgaven", "Gerealiseerde uitgaven", "x 1 000 euro"),
               topic("GerealiseerdeUitgavenPerInwoner", "Gerealiseerde uitgaven per inwoner", "euro")]  # fmt: skip
     categories = {k: t for k, (t, _) in WMO_TYPES.items()}
-    return [_cost_table(family.tables["doorlopend"], "Gemeentelijke uitgaven Wmo-maatwerkvoorzieningen",
-                        "TypeMaatwerkvoorziening", categories, topics, values)]
+    return [
+        _cost_table(
+            family.tables["doorlopend"],
+            "Gemeentelijke uitgaven Wmo-maatwerkvoorzieningen",
+            "TypeMaatwerkvoorziening",
+            categories,
+            topics,
+            values,
+        )
+    ]
 
 
 def jeugdzorg_kosten_tables(family: TableFamily) -> list[DemoTable]:
@@ -113,8 +121,16 @@ def jeugdzorg_kosten_tables(family: TableFamily) -> list[DemoTable]:
     topics = [topic("BegroteKosten", "Begrote kosten", "x 1 000 euro"),
               topic("GerealiseerdeKosten", "Gerealiseerde kosten", "x 1 000 euro")]  # fmt: skip
     categories = {k: t for k, (t, _) in JEUGD_FORMS.items()}
-    return [_cost_table(family.tables["doorlopend"], "Gemeentelijke kosten; jeugdzorg, regio", "VormenVanJeugdzorg",
-                        categories, topics, values)]
+    return [
+        _cost_table(
+            family.tables["doorlopend"],
+            "Gemeentelijke kosten; jeugdzorg, regio",
+            "VormenVanJeugdzorg",
+            categories,
+            topics,
+            values,
+        )
+    ]
 
 
 def iv3_lasten(gemeente: Gemeente, year: int) -> dict[str, float]:

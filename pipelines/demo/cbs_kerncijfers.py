@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 from pipelines.demo.geography import YEARS, Gemeente, demo_region, placements, rng
 from pipelines.demo.odata import SYNTHETIC_LABEL, number_properties, pad, topic_keys, v3_documents
-from pipelines.demo.population import AGE_SHARES, AreaYear, area_year, total
-from pipelines.demo.statline import DemoTable, published, topic
+from pipelines.demo.population import AGE_SHARES, OLDEST, AreaYear, area_year, single_years, total
+from pipelines.demo.statline import DemoTable, dimension, period_categories, published, topic
 from pipelines.sources.cbs.registry import TableFamily
 
 
@@ -112,3 +112,39 @@ def kerncijfers_tables(family: TableFamily) -> list[DemoTable]:
         )
         for year in YEARS
     ]
+
+
+def bevolking_leeftijd_tables(family: TableFamily) -> list[DemoTable]:
+    """CBS 03759ned-style: inhabitants on 1 January per single year of age per gemeente (totals of sex and
+    marital status), consistent with the Kerncijfers age bands."""
+    table_id = family.tables["doorlopend"]
+    properties = number_properties([
+        dimension("Geslacht", "Geslacht"), dimension("Leeftijd", "Leeftijd"),
+        dimension("BurgerlijkeStaat", "Burgerlijke staat"), dimension("RegioS", "Regio's", "GeoDimension"),
+        dimension("Perioden", "Perioden", "TimeDimension"),
+        topic("BevolkingOp1Januari", "Bevolking op 1 januari"),
+    ])  # fmt: skip
+    keys = topic_keys(properties)
+    rows = [
+        {"Geslacht": "T001038", "Leeftijd": age_key(age), "BurgerlijkeStaat": "T001019",
+         "RegioS": pad(gemeente.code, 6), "Perioden": f"{year}JJ00", keys["BevolkingOp1Januari"]: round(count)}
+        for gemeente in demo_region() for year in YEARS
+        for age, count in single_years(total(gemeente.areas, year)).items()
+    ]  # fmt: skip
+    documents = v3_documents(
+        table_id, title=f"Bevolking op 1 januari; leeftijd, regio ({SYNTHETIC_LABEL})", period="2015-2024",
+        modified="2024-06-01T02:00:00", properties=properties, rows=rows,
+        categories={
+            "Geslacht": [{"Key": "T001038", "Title": "Totaal mannen en vrouwen"}],
+            "Leeftijd": [{"Key": age_key(age), "Title": f"{age} jaar of ouder" if age == OLDEST else f"{age} jaar"}
+                         for age in range(OLDEST + 1)],
+            "BurgerlijkeStaat": [{"Key": "T001019", "Title": "Totaal burgerlijke staat"}],
+            "RegioS": [{"Key": pad(g.code, 6), "Title": g.name} for g in demo_region()],
+            "Perioden": period_categories([f"{y}JJ00" for y in YEARS], set()),
+        },
+    )  # fmt: skip
+    return [DemoTable(table_id, documents, datetime(2024, 6, 1, tzinfo=UTC))]
+
+
+def age_key(age: int) -> str:
+    return f"{10010 + 100 * age}"

@@ -36,8 +36,8 @@ def gemeente_money(gemeente: Gemeente, year: int) -> GemeenteMoney:
     figures = total(gemeente.areas, year)
     years = year - FIRST_YEAR
     r, level = rng("money", gemeente.code, year), rng("money-level", gemeente.code)
-    wmo_per_client = 5_200 * level.uniform(0.9, 1.15) * 1.045**years * r.uniform(0.98, 1.02)
-    jeugd_per_client = 11_500 * level.uniform(0.85, 1.2) * 1.05**years * r.uniform(0.97, 1.03)
+    wmo_per_client = 2_700 * level.uniform(0.9, 1.15) * 1.045**years * r.uniform(0.98, 1.02)
+    jeugd_per_client = 6_200 * level.uniform(0.85, 1.2) * 1.05**years * r.uniform(0.97, 1.03)
     wmo_total = figures.wmo_clients * wmo_per_client
     jeugd_total = figures.youth_care * jeugd_per_client
     per_inhabitant = figures.population * 1.03**years

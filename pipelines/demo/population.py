@@ -64,3 +64,19 @@ def total(areas: list[Area] | tuple[Area, ...], year: int) -> AreaYear:
         wmo_clients=sum(p.wmo_clients for p in parts),
         bijstand=sum(p.bijstand for p in parts),
     )
+
+
+OLDEST = 99  # the CPB profile's last age is "99 en ouder"
+BANDS = {"k_0Tot15Jaar": (0, 14), "k_15Tot25Jaar": (15, 24), "k_25Tot45Jaar": (25, 44), "k_45Tot65Jaar": (45, 64),
+         "k_65JaarOfOuder": (65, OLDEST)}  # fmt: skip
+
+
+def single_years(figures: AreaYear) -> dict[int, float]:
+    """Inhabitants per single year of age (99 = 99 or older), spread within each Kerncijfers band: evenly below 65,
+    thinning out with age above it, so that each band adds up to the band's total."""
+    result: dict[int, float] = {}
+    for stem, (low, high) in BANDS.items():
+        weights = {age: 1.0 if low < 65 else 0.93 ** (age - 65) for age in range(low, high + 1)}
+        scale = figures.ages[stem] / sum(weights.values())
+        result |= {age: weight * scale for age, weight in weights.items()}
+    return result

@@ -1,0 +1,1 @@
+{{ stg_cbs('cbs_bevolking_leeftijd', {'Leeftijd': 'leeftijd'}) }}
