@@ -28,6 +28,9 @@ class Settings:
     serving: Path
     snapshots: Path
     dagster_home: Path
+    inbox: Path  # gemeente files waiting to be loaded, one subfolder per source (pipelines/sources/files/inbox.py)
+    archive: Path  # every file taken from the inbox, unchanged, named by its sha256
+    pseudonym_key_file: Path  # HMAC key for BSN pseudonyms when SBM_PSEUDONYM_KEY is not set; generated, mode 0600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -39,6 +42,9 @@ class Settings:
             serving=_path(env, "SBM_SERVING", home / "serving.duckdb"),
             snapshots=_path(env, "SBM_SNAPSHOTS", home / "snapshots"),
             dagster_home=_path(env, "DAGSTER_HOME", home / "dagster"),
+            inbox=_path(env, "SBM_INBOX", home / "inbox"),
+            archive=_path(env, "SBM_ARCHIVE", home / "archive"),
+            pseudonym_key_file=_path(env, "SBM_PSEUDONYM_KEY_FILE", home / "secrets" / "pseudonym.key"),
         )
 
     def dbt_env(self) -> dict[str, str]:
