@@ -24,10 +24,23 @@ class StateFolders(dg.ConfigurableResource):
     serving: str
 
 
+class IntakeFolders(dg.ConfigurableResource):
+    """Where gemeente files arrive (inbox), where they are kept (archive), and the pseudonym key file."""
+
+    inbox: str
+    archive: str
+    pseudonym_key_file: str
+
+
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
         "warehouse": DuckDBResource(database=str(settings.warehouse)),
         "state": StateFolders(snapshots=str(settings.snapshots), serving=str(settings.serving)),
+        "intake": IntakeFolders(
+            inbox=str(settings.inbox),
+            archive=str(settings.archive),
+            pseudonym_key_file=str(settings.pseudonym_key_file),
+        ),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),

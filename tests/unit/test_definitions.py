@@ -34,7 +34,24 @@ def test_gx_checks_are_blocking_and_every_warehouse_writer_shares_one_pool(setti
     assert {s.asset_key.to_user_string() for s in gx} == {
         "raw/cbs_kerncijfers_wijken_buurten",
         "marts/fct_zorggebruik_wijk",
+        *(
+            f"raw/{source}"
+            for source in ("subsidies", "zorg", "initiatieven", "voorzieningen", "indicatoren", "postcodes")
+        ),
     }
     assert all(s.blocking for s in gx)
-    for node in repo.get_job("full_refresh").graph.node_defs:
-        assert node.pool == WAREHOUSE_POOL, node.name
+    for job in ("full_refresh", "gemeente_files"):
+        for node in repo.get_job(job).graph.node_defs:
+            assert node.pool == WAREHOUSE_POOL, node.name
+
+
+def test_the_gemeente_files_feed_dbt_staging_and_wait_for_the_regions(settings):
+    graph = build_definitions(settings).get_repository_def().asset_graph
+    staging = graph.get(dg.AssetKey(["staging", "stg_zorg__berichtregels"]))
+    assert dg.AssetKey(["raw", "zorg"]) in staging.parent_keys
+    # wijk codes are checked against the CBS regions, so those load first; care data carries no wijk codes
+    assert (
+        dg.AssetKey(["raw", "cbs_kerncijfers_wijken_buurten"])
+        in graph.get(dg.AssetKey(["raw", "subsidies"])).parent_keys
+    )
+    assert not graph.get(dg.AssetKey(["raw", "zorg"])).parent_keys
