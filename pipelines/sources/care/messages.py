@@ -9,7 +9,7 @@ invoice line). Paths are local element names below the product line (namespaces 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 NAMESPACE = re.compile(r"^http://www\.istandaarden\.nl/(iwmo|ijw)/3_2/(wmo|jw)(\d{3})/schema$")
 LAWS = {"iwmo": "wmo", "ijw": "jeugd"}
@@ -22,6 +22,15 @@ class MessageType:
     line: str  # local name of the element that is one row
     from_gemeente: bool  # the gemeente sends it (301, 325) or receives it (305, 307, 315, 323)
     fields: dict[str, str]  # output field -> path below the line element
+    leaves: dict[str, str] = field(init=False, repr=False, compare=False)  # last element name of a path -> field
+
+    def __post_init__(self) -> None:
+        """The line's fields are found in one pass over its elements, by the last name of their path; within a
+        line element those names are unique (checked here)."""
+        leaves = {path.rstrip("*").rsplit("/", 1)[-1]: name for name, path in self.fields.items()}
+        if len(leaves) != len(self.fields):
+            raise ValueError(f"message {self.code}: two fields end in the same element name")
+        object.__setattr__(self, "leaves", leaves)
 
 
 _INVOICE_LINE = {

@@ -49,7 +49,7 @@ def _find(element: etree._Element, path: str) -> str | None:
 
 
 def message_type(root_tag: str, label: str) -> tuple[str, MessageType]:
-    """(law, message type) from the root element's namespace; raises for anything else."""
+    """(law, message type) from the root element's namespace (``{namespace}Bericht``); raises for anything else."""
     namespace = root_tag[1:].partition("}")[0] if root_tag.startswith("{") else ""
     match = NAMESPACE.match(namespace)
     if not match or _local(root_tag) != "Bericht":
@@ -71,30 +71,50 @@ def _postcode(contact: etree._Element) -> tuple[int, str] | None:
     return rank, postcode
 
 
-def message_type_of(path: Path, label: str) -> tuple[str, MessageType]:
-    """(law, message type) of a file, from its root element alone."""
+def message_type_of(path: Path, label: str) -> tuple[str, MessageType, str]:
+    """(law, message type, namespace) of a file, from its root element alone."""
     try:
         for _, element in etree.iterparse(str(path), events=("start",)):
-            return message_type(element.tag, label)
+            law, kind = message_type(element.tag, label)
+            return law, kind, element.tag[1:].partition("}")[0]
     except etree.XMLSyntaxError as error:
         raise UnreadableFileError(label, f"line {error.lineno}", "well-formed XML", error.msg) from error
     raise UnreadableFileError(label, None, EXPECTED, "no XML elements")
 
 
+def _line_fields(line: etree._Element, kind: MessageType) -> dict[str, str | None]:
+    """The fields of one product line, in one pass over its elements."""
+    found: dict[str, str | None] = dict.fromkeys(kind.fields)
+    for element in line.iter():
+        tag = element.tag
+        field = kind.leaves.get(tag[tag.rfind("}") + 1 :]) if isinstance(tag, str) else None
+        text = (element.text or "").strip() if field else ""
+        if text:
+            found[field] = f"{found[field]},{text}" if found[field] else text  # repeated: RetourCode
+    return found
+
+
 def message_rows(path: Path, label: str) -> Iterator[dict[str, str | int | None]]:
-    """One dict per product line, with the message's and the client's facts; streaming."""
-    law, kind = message_type_of(path, label)
+    """One dict per product line, with the message's and the client's facts; streaming. Only the elements
+    named here are reported by the parser (lxml's tag filter), which keeps the Python work per line small."""
+    law, kind, namespace = message_type_of(path, label)
     message: dict[str, str | None] = {"wet": law, "berichttype": kind.code}
     client: dict[str, str | None] = {}
     address: tuple[int, str] | None = None
+    wanted = ("Header", "Client", "Bsn", "Geboortedatum", "Contact", "DeclaratieNummer", "TotaalIngediendBedrag")
+    tags = [f"{{{namespace}}}{name}" for name in (*wanted, kind.line)]
     try:
-        for event, element in etree.iterparse(str(path), events=("start", "end"), remove_comments=True):
+        for event, element in etree.iterparse(str(path), events=("start", "end"), tag=tags, remove_comments=True):
             name = _local(element.tag)
-            parent = _local(element.getparent().tag) if element.getparent() is not None else ""
             if event == "start":
                 if name == "Client":
                     client, address = {}, None
                 continue
+            if name == kind.line:
+                yield {"source_row": element.sourceline, **message, **client, **_line_fields(element, kind)}
+                _release(element)
+                continue
+            parent = _local(element.getparent().tag)
             if name == "Header" and parent == "Bericht":
                 message.update({field: _find(element, p.partition("/")[2]) for field, p in MESSAGE_FIELDS.items()})
                 gemeente, other = ("afzender", "ontvanger") if kind.from_gemeente else ("ontvanger", "afzender")
@@ -117,11 +137,6 @@ def message_rows(path: Path, label: str) -> Iterator[dict[str, str | int | None]
                 if candidate and (address is None or candidate[0] < address[0]):
                     address = candidate
                     client["postcode"] = candidate[1]
-            elif name == kind.line:
-                row = {"source_row": element.sourceline, **message, **client}
-                row.update({field: _find(element, p) for field, p in kind.fields.items()})
-                yield row
-                _release(element)
             elif name == "Client":
                 _release(element)
     except etree.XMLSyntaxError as error:
@@ -186,7 +201,7 @@ def read_message(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, l
         con.execute(f"INSERT INTO {GRID} BY NAME SELECT NULL AS source_sheet, source_row, {select} FROM _xml_batch")
         con.unregister("_xml_batch")
         sheet.rows += batch.num_rows
-    law, kind = message_type_of(path, label)
+    law, kind, _ = message_type_of(path, label)
     read = GridRead("xml", {"message": f"{'iWmo' if law == 'wmo' else 'iJw'} {kind.code}"})
     read.sheets.append(sheet)
     return read
