@@ -227,6 +227,7 @@ def ingest_file(
         default_style = "comma" if read.details.get("delimiter") == ";" else "point"
         styles = decimal_styles(con, spec, default_style)
         build_intake(con, spec, Context(units=read.units(), styles=styles, key=key))
+        con.execute("DROP TABLE _grid")  # the cells as found (BSNs included) are no longer needed
         result.rows_in_file, result.blank_rows = read.rows, read.blank_rows
         result.read_as = _read_as(read, styles)
         result.rows_loaded, result.rows_quarantined = _insert(con, spec, [load_id, sha256, label, synthetic])

@@ -74,14 +74,11 @@ def _bare(expression: str) -> str:
     return f"regexp_replace({_clean(expression)}, '^[-(]|[-)]$', '', 'g')"
 
 
-def number_text(expression: str, style: str) -> str:
-    """SQL: the number in ``expression`` as plain text with a decimal point (``-1234.56``), NULL if it is none.
+def _number_body(d: str, style: str) -> str:
+    """SQL: the bare number ``d`` (digits and separators) as text with a decimal point, NULL if it is none.
     ``style`` decides only the ambiguous spellings ``1.250`` and ``1,250``."""
-    d = _bare(expression)
-    c = _clean(expression)
-    negative = f"({c} LIKE '-%' OR {c} LIKE '%-' OR ({c} LIKE '(%' AND {c} LIKE '%)'))"
     ambiguous = f"replace(replace({d}, '.', ''), ',', '.')" if style == "comma" else f"replace({d}, ',', '')"
-    body = f"""CASE
+    return f"""CASE
         WHEN regexp_full_match({d}, '[0-9]+') THEN {d}
         WHEN regexp_full_match({d}, '[0-9]{{1,3}}[.,][0-9]{{3}}') THEN {ambiguous}
         WHEN regexp_full_match({d}, '[0-9]{{1,3}}(\\.[0-9]{{3}})+,[0-9]+|[0-9]*,[0-9]+')
@@ -90,7 +87,30 @@ def number_text(expression: str, style: str) -> str:
         WHEN regexp_full_match({d}, '[0-9]{{1,3}}(\\.[0-9]{{3}}){{2,}}') THEN replace({d}, '.', '')
         WHEN regexp_full_match({d}, '[0-9]{{1,3}}(,[0-9]{{3}}){{2,}}') THEN replace({d}, ',', '')
     END"""
-    return f"(CASE WHEN {negative} THEN '-' ELSE '' END || {body})"
+
+
+def _negative(c: str) -> str:
+    return f"({c} LIKE '-%' OR {c} LIKE '%-' OR ({c} LIKE '(%' AND {c} LIKE '%)'))"
+
+
+def number_text(expression: str, style: str) -> str:
+    """SQL: the number in ``expression`` as plain text with a decimal point (``-1234.56``), NULL if it is none."""
+    sign = f"CASE WHEN {_negative(_clean(expression))} THEN '-' ELSE '' END"
+    return f"({sign} || {_number_body(_bare(expression), style)})"
+
+
+def _number_stages(column: ColumnSpec, style: str) -> list[dict[str, str]]:
+    """The same as number_text, in steps that each compute a value once: ``x__<name>``, the exact number
+    (DECIMAL(38,10)), NULL when the cell is not a number. The validation query selects the steps in turn."""
+    v, c, d = (quote(f"{p}__{column.name}") for p in ("v", "c", "d"))
+    return [
+        {f"c__{column.name}": _clean(v)},
+        {f"d__{column.name}": f"regexp_replace({c}, '^[-(]|[-)]$', '', 'g')"},
+        {
+            f"x__{column.name}": f"TRY_CAST((CASE WHEN {_negative(c)} THEN '-' ELSE '' END || "
+            f"{_number_body(d, style)}) AS DECIMAL(38,10))"
+        },
+    ]
 
 
 def decimal_styles(con: duckdb.DuckDBPyConnection, spec: SourceSpec, default: str) -> dict[str, str]:
@@ -152,8 +172,7 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
                 f"{shown} || {literal(' does not match the pattern ' + column.pattern)}",
             )
     elif kind in NUMERIC_TYPES:
-        text = number_text(v, ctx.styles.get(name, "point"))
-        exact = f"TRY_CAST({text} AS DECIMAL(38,10))"
+        exact = quote(f"x__{name}")  # parsed once, in the steps of _number_stages
         if kind == "amount" and ctx.units.get(name) == "cent":
             value = f"CAST(TRY_CAST({v} AS DECIMAL(38,0)) / 100 AS DECIMAL(18,2))"
             bad(
@@ -296,6 +315,10 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
         f"AS {quote('v__' + n)}"
         for n in names
     )
+    steps: list[list[str]] = [[], [], []]
+    for column in (c for c in spec.columns.values() if c.type in NUMERIC_TYPES):
+        for i, step in enumerate(_number_stages(column, ctx.styles.get(column.name, "point"))):
+            steps[i] += [f"{sql} AS {quote(name)}" for name, sql in step.items()]
     typed, column_errors, extras = [], [], {}
     for column in spec.columns.values():
         value, errors, extra = _typed(column, ctx)
@@ -329,25 +352,36 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
         "'the row has more fields than the header: ' || overflow",
     )
     rules = [_check(f"coalesce({r.when}, false)", r.code, None, "NULL", literal(r.message)) for r in spec.rules]
+    # a quarantined row keeps its cells as found (a BSN as its pseudonym); built for those rows only: a map per
+    # row costs more than all the checks together
     record = ", ".join(
-        f"({literal(c.name)}, {_t(c.name) if c.type == 'bsn' else input_column(c.name)})" for c in spec.columns.values()
+        f"({literal(c.name)}, {quote(c.raw_name) if c.type == 'bsn' else input_column(c.name)})"
+        for c in spec.columns.values()
     )
     con.execute(f"DROP TABLE IF EXISTS {INTAKE}")
     con.execute(
         f"""
         CREATE TEMP TABLE {INTAKE} AS
         WITH cells AS (SELECT *, {cells} FROM {GRID}),
-        typed AS (SELECT *, {", ".join(typed)} FROM cells),
+        step1 AS (SELECT *{"".join(", " + x for x in steps[0])} FROM cells),
+        step2 AS (SELECT *{"".join(", " + x for x in steps[1])} FROM step1),
+        step3 AS (SELECT *{"".join(", " + x for x in steps[2])} FROM step2),
+        typed AS (SELECT *, {", ".join(typed)} FROM step3),
         checked AS (
-            SELECT source_sheet, source_row, {finals}{extra_sql},
-                   [{", ".join([summary, overflow, *column_errors, *region_errors])}] AS errors,
-                   map_from_entries(list_filter([{record}], lambda e: e[2] IS NOT NULL)) AS record
+            SELECT source_sheet, source_row, {finals}{extra_sql}, COLUMNS('^in__'),
+                   [{", ".join([summary, overflow, *column_errors, *region_errors])}] AS errors
             FROM typed
         ),
-        derived AS (SELECT *{replace}{added} FROM checked)
-        SELECT * EXCLUDE (errors),
-               list_filter(errors || [{", ".join(rules) or "NULL"}], lambda e: e IS NOT NULL) AS errors,
-               ({spec.scope})::VARCHAR AS replace_scope
-        FROM derived
+        derived AS (SELECT *{replace}{added} FROM checked),
+        judged AS (
+            SELECT * EXCLUDE (errors),
+                   list_filter(errors || [{", ".join(rules) or "NULL"}], lambda e: e IS NOT NULL) AS errors,
+                   ({spec.scope})::VARCHAR AS replace_scope
+            FROM derived
+        )
+        SELECT COLUMNS(lambda c: NOT starts_with(c, 'in__')),
+               CASE WHEN len(errors) > 0
+                    THEN map_from_entries(list_filter([{record}], lambda e: e[2] IS NOT NULL)) END AS record
+        FROM judged
         """
     )
