@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.sources.files.spec import source_specs
+
 full_refresh = dg.define_asset_job(
     name="full_refresh",
     selection=dg.AssetSelection.all(),
@@ -20,15 +22,9 @@ def file_run_selection(sources: list[str]) -> dg.AssetSelection:
     return downstream | (downstream.upstream() - dg.AssetSelection.key_prefixes("raw"))
 
 
-def _gemeente_sources() -> list[str]:
-    from pipelines.sources.files.spec import source_specs
-
-    return list(source_specs())
-
-
 gemeente_files = dg.define_asset_job(
     name="gemeente_files",
-    selection=file_run_selection(_gemeente_sources()),
+    selection=file_run_selection(list(source_specs())),
     description="Load the gemeente's files waiting in the inbox (subsidies, care, initiatives, voorzieningen, "
     "indicators, postcodes) and rebuild the dbt models that read them. The inbox sensor runs it once per file.",
 )

@@ -81,8 +81,9 @@ def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,
         deps=[KNOWN_REGIONS_KEY] if checks_regions else [],
-        description=f"{spec.title}: files from inbox/{spec.name}/, validated row by row; good rows append to "
-        f"raw.{spec.name}, rejected rows to quarantine.{spec.name}, one line per file in meta.file_loads.",
+        description=f"{spec.title}. {spec.description.strip()} Files from inbox/{spec.name}/, validated row by row "
+        f"(pipelines/sources/mappings/{spec.name}.yaml); good rows append to raw.{spec.name}, rejected rows to "
+        f"quarantine.{spec.name}, one line per file to meta.file_loads.",
     )
     def _asset(
         context: dg.AssetExecutionContext, config: IntakeConfig, warehouse: DuckDBResource, intake: IntakeFolders

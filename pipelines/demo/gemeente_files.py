@@ -98,7 +98,7 @@ def _euro_nl(amount: float) -> str:
     return f"€ {whole.replace(',', '.')},{cents}"
 
 
-def _xlsx(sheets: list[tuple[str, list[list[object]], list[str]]]) -> bytes:
+def xlsx_bytes(sheets: list[tuple[str, list[list[object]], list[str]]]) -> bytes:
     """A workbook with fixed timestamps (openpyxl stamps the time of saving), so demo files are stable."""
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -240,7 +240,7 @@ def enschede_register() -> bytes:
     rows += [[s.dossier, s.applicant, s.scheme, s.requested, s.granted, s.year, s.wijk, gemeente.code] for s in grants]
     rows += [[], ["Totaal", None, None, sum(s.requested for s in grants), sum(s.granted for s in grants)]]
     merges = ["D4:E4", "A4:A5", "B4:B5", "C4:C5", "F4:F5", "G4:G5", "H4:H5"]
-    return _xlsx([("Register", rows, merges)])
+    return xlsx_bytes([("Register", rows, merges)])
 
 
 def plain_register(gemeente: Gemeente) -> bytes:
@@ -666,7 +666,7 @@ def hengelo_initiatives() -> bytes:
             )
         sheets.append((str(year), rows, ["A1:D1"]))
     sheets.append(("Toelichting", [["Toelichting"], ["Eén tabblad per jaar; bedragen in euro."], [LABEL]], []))
-    return _xlsx(sheets)
+    return xlsx_bytes(sheets)
 
 
 def enschede_initiatives() -> bytes:

@@ -5,8 +5,9 @@ The key is configuration, never code: ``SBM_PSEUDONYM_KEY`` (any string of at le
 file (``SBM_PSEUDONYM_KEY_FILE``, default ``$SBM_HOME/secrets/pseudonym.key``) generated on first use with mode
 0600. Keep that key: with another key the same client gets another pseudonym, and series over time break.
 
-The same HMAC is computed in Python (XML parser, tests) and in DuckDB SQL (bulk CSV), so a client has one
-pseudonym whichever format the gemeente delivers.
+Files are pseudonymised in DuckDB SQL (``pseudonym_sql``, every format goes through it, so a client has one
+pseudonym whether the gemeente delivers XML or CSV). ``pseudonym`` is the same HMAC in Python: the reference the
+tests hold the SQL to, and the way to find one person's rows (e.g. for a request under the AVG).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from pipelines.sources.files.errors import UnknownFormatError
 from pipelines.sources.files.header import HeaderMatch
 from pipelines.sources.files.spec import SourceSpec
 from pipelines.sql import quote
@@ -52,12 +53,12 @@ class GridRead:
     def blank_rows(self) -> int:
         return sum(s.blank_rows for s in self.sheets)
 
-    def units(self) -> dict[str, str]:
-        """Amount units, which must agree between sheets (one SQL validates all rows)."""
-        merged: dict[str, str] = {}
-        for sheet in self.sheets:
-            merged.update(sheet.units)
-        return merged
+    def units(self, label: str) -> dict[str, str]:
+        """Amount columns given in cents; they must agree between sheets (one query validates all rows)."""
+        if len({tuple(sorted(s.units.items())) for s in self.sheets}) > 1:
+            found = "; ".join(f"sheet {s.sheet!r}: {s.columns}" for s in self.sheets)
+            raise UnknownFormatError(label, None, "the same amount columns (euro or cent) in every sheet", found)
+        return self.sheets[0].units if self.sheets else {}
 
 
 def create_grid(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:

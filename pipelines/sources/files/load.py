@@ -226,7 +226,7 @@ def ingest_file(
         con.execute("SET VARIABLE intake_gemeente = ?::VARCHAR", [entry.gemeente])
         default_style = "comma" if read.details.get("delimiter") == ";" else "point"
         styles = decimal_styles(con, spec, default_style)
-        build_intake(con, spec, Context(units=read.units(), styles=styles, key=key))
+        build_intake(con, spec, Context(units=read.units(label), styles=styles, key=key))
         con.execute("DROP TABLE _grid")  # the cells as found (BSNs included) are no longer needed
         result.rows_in_file, result.blank_rows = read.rows, read.blank_rows
         result.read_as = _read_as(read, styles)

@@ -50,7 +50,6 @@ class ColumnSpec:
     known: bool = False  # region: must be a region the warehouse knows (pipelines/sources/regions.py)
     natural_person_markers: tuple[str, ...] = ()  # text: values that stand for a private person
     output: str | None = None  # column name in raw when it differs (bsn -> client_id)
-    description: str = ""
 
     @property
     def raw_name(self) -> str:
@@ -131,7 +130,6 @@ def _column(path: Path, name: str, spec: dict[str, Any]) -> ColumnSpec:
         known=bool(spec.get("known", False)),
         natural_person_markers=tuple(m.lower() for m in spec.get("natural_person_markers", ())),
         output=spec.get("output"),
-        description=spec.get("description", ""),
     )
 
 

@@ -75,8 +75,7 @@ def _bare(expression: str) -> str:
 
 
 def _number_body(d: str, style: str) -> str:
-    """SQL: the bare number ``d`` (digits and separators) as text with a decimal point, NULL if it is none.
-    ``style`` decides only the ambiguous spellings ``1.250`` and ``1,250``."""
+    """SQL: the bare number ``d`` (digits and separators) as text with a decimal point, NULL if it is none."""
     ambiguous = f"replace(replace({d}, '.', ''), ',', '.')" if style == "comma" else f"replace({d}, ',', '')"
     return f"""CASE
         WHEN regexp_full_match({d}, '[0-9]+') THEN {d}
@@ -93,21 +92,16 @@ def _negative(c: str) -> str:
     return f"({c} LIKE '-%' OR {c} LIKE '%-' OR ({c} LIKE '(%' AND {c} LIKE '%)'))"
 
 
-def number_text(expression: str, style: str) -> str:
-    """SQL: the number in ``expression`` as plain text with a decimal point (``-1234.56``), NULL if it is none."""
-    sign = f"CASE WHEN {_negative(_clean(expression))} THEN '-' ELSE '' END"
-    return f"({sign} || {_number_body(_bare(expression), style)})"
-
-
-def _number_stages(column: ColumnSpec, style: str) -> list[dict[str, str]]:
-    """The same as number_text, in steps that each compute a value once: ``x__<name>``, the exact number
-    (DECIMAL(38,10)), NULL when the cell is not a number. The validation query selects the steps in turn."""
-    v, c, d = (quote(f"{p}__{column.name}") for p in ("v", "c", "d"))
+def number_steps(name: str, style: str) -> list[dict[str, str]]:
+    """SQL that reads the number in cell ``v__<name>`` into ``x__<name>`` (DECIMAL(38,10), NULL when the cell is
+    not a number), in three steps that each compute a value once; the validation query selects them in turn.
+    ``style`` ('comma' or 'point') decides only the ambiguous spellings ``1.250`` and ``1,250``."""
+    v, c, d = (quote(f"{p}__{name}") for p in ("v", "c", "d"))
     return [
-        {f"c__{column.name}": _clean(v)},
-        {f"d__{column.name}": f"regexp_replace({c}, '^[-(]|[-)]$', '', 'g')"},
+        {f"c__{name}": _clean(v)},
+        {f"d__{name}": f"regexp_replace({c}, '^[-(]|[-)]$', '', 'g')"},
         {
-            f"x__{column.name}": f"TRY_CAST((CASE WHEN {_negative(c)} THEN '-' ELSE '' END || "
+            f"x__{name}": f"TRY_CAST((CASE WHEN {_negative(c)} THEN '-' ELSE '' END || "
             f"{_number_body(d, style)}) AS DECIMAL(38,10))"
         },
     ]
@@ -172,7 +166,7 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
                 f"{shown} || {literal(' does not match the pattern ' + column.pattern)}",
             )
     elif kind in NUMERIC_TYPES:
-        exact = quote(f"x__{name}")  # parsed once, in the steps of _number_stages
+        exact = quote(f"x__{name}")  # parsed once, by number_steps
         if kind == "amount" and ctx.units.get(name) == "cent":
             value = f"CAST(TRY_CAST({v} AS DECIMAL(38,0)) / 100 AS DECIMAL(18,2))"
             bad(
@@ -317,7 +311,7 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
     )
     steps: list[list[str]] = [[], [], []]
     for column in (c for c in spec.columns.values() if c.type in NUMERIC_TYPES):
-        for i, step in enumerate(_number_stages(column, ctx.styles.get(column.name, "point"))):
+        for i, step in enumerate(number_steps(column.name, ctx.styles.get(column.name, "point"))):
             steps[i] += [f"{sql} AS {quote(name)}" for name, sql in step.items()]
     typed, column_errors, extras = [], [], {}
     for column in spec.columns.values():

@@ -15,9 +15,5 @@ select
     waarde,
     eenheid,
     bron,
-    is_synthetic                                                                                      as is_synthetisch,
-    source_file,
-    source_sheet,
-    source_row,
-    file_sha256
+    {{ file_provenance() }}
 from latest

@@ -16,9 +16,5 @@ select
     partners,
     aantal_vrijwilligers,
     aantal_deelnemers,
-    is_synthetic            as is_synthetisch,
-    source_file,
-    source_sheet,
-    source_row,
-    file_sha256
+    {{ file_provenance() }}
 from latest

@@ -21,11 +21,5 @@ select
     bedrag_verleend,
     bedrag_vastgesteld,
     datum_verlening,
-    is_synthetic                 as is_synthetisch,
-    source_file,
-    source_sheet,
-    source_row,
-    file_sha256,
-    load_id,
-    loaded_at
+    {{ file_provenance() }}
 from latest

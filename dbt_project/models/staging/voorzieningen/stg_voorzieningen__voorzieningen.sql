@@ -12,9 +12,5 @@ select
     soort,
     capaciteit,
     uren_open_per_week,
-    is_synthetic            as is_synthetisch,
-    source_file,
-    source_sheet,
-    source_row,
-    file_sha256
+    {{ file_provenance() }}
 from latest

@@ -35,11 +35,5 @@ select
     reden_beeindiging,
     verwijzer_type,
     status_aanlevering,
-    is_synthetic                                           as is_synthetisch,
-    source_file,
-    source_sheet,
-    source_row,
-    file_sha256,
-    load_id,
-    loaded_at
+    {{ file_provenance() }}
 from latest
