@@ -176,3 +176,13 @@ def test_typed_xlsx_cells_become_unambiguous_text(value, text):
 def test_a_broken_xlsx_file(intake):
     error = failure(intake.load("subsidies", "r.xlsx", b"PK\x03\x04 not really a zip"))
     assert error.startswith("subsidies/r.xlsx: expected an Excel workbook (.xlsx), found BadZipFile")
+
+
+def test_sheets_that_give_an_amount_in_different_units_are_refused(intake):
+    common = ["Soort", "Wet", "Gemeente", "Dagtekening", "BSN"]
+    row = ["declaratie", "wmo", "GM0141", "2025-01-20", "999900006"]
+    content = xlsx_bytes(
+        [("euro", [[*common, "Bedrag"], [*row, 12.5]], []), ("cent", [[*common, "bedrag_cent"], [*row, 1250]], [])]
+    )
+    error = failure(intake.load("zorg", "z.xlsx", content))
+    assert error.startswith("zorg/z.xlsx: expected the same amount columns (euro or cent) in every sheet, found ")
