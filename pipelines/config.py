@@ -41,6 +41,9 @@ class Settings:
     dagster_home: Path
     gemeenten: tuple[str, ...]  # which gemeenten to fetch from CBS (with their wijken and buurten)
     cbs_online: bool  # online: fetch from the CBS API, then load; offline: load stored snapshots only
+    inbox: Path  # gemeente files waiting to be loaded, one subfolder per source (pipelines/sources/files/inbox.py)
+    archive: Path  # every file taken from the inbox, unchanged, named by its sha256
+    pseudonym_key_file: Path  # HMAC key for BSN pseudonyms when SBM_PSEUDONYM_KEY is not set; generated, mode 0600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +63,9 @@ class Settings:
             dagster_home=_path(env, "DAGSTER_HOME", home / "dagster"),
             gemeenten=gemeenten,
             cbs_online=mode == "online",
+            inbox=_path(env, "SBM_INBOX", home / "inbox"),
+            archive=_path(env, "SBM_ARCHIVE", home / "archive"),
+            pseudonym_key_file=_path(env, "SBM_PSEUDONYM_KEY_FILE", home / "secrets" / "pseudonym.key"),
         )
 
     def dbt_env(self) -> dict[str, str]:

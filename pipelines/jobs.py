@@ -1,6 +1,9 @@
-"""Jobs and schedules: named selections of the asset graph that a user or a schedule runs."""
+"""Jobs and schedules: named selections of the asset graph that a user, a sensor or a schedule runs."""
 
 import dagster as dg
+
+from pipelines.sources.cbs.registry import load_registry
+from pipelines.sources.files.spec import source_specs
 
 full_refresh = dg.define_asset_job(
     name="full_refresh",
@@ -8,12 +11,29 @@ full_refresh = dg.define_asset_job(
     description="Ingest every source, build and test every dbt model, run the GX checks and publish to Superset.",
 )
 
+
+def refresh_selection(raw_tables: list[str]) -> dg.AssetSelection:
+    """What loading some sources touches: their raw assets and everything downstream, plus what those downstream
+    models read besides (seeds, other staging views), so a view never points at a missing table. Other ingest
+    assets are not re-run (a CBS refresh must not load files waiting in the inbox, nor the other way round)."""
+    raw = dg.AssetSelection.assets(*(dg.AssetKey(["raw", table]) for table in raw_tables))
+    other_ingest = dg.AssetSelection.key_prefixes("raw") - raw
+    downstream = raw.downstream() - other_ingest
+    return downstream | (downstream.upstream() - dg.AssetSelection.key_prefixes("raw"))
+
+
 cbs_refresh = dg.define_asset_job(
     name="cbs_refresh",
-    # the seeds too (crosswalks, code lists): models downstream of CBS join them, and an edited crosswalk applies
-    selection=dg.AssetSelection.groups("cbs", "seeds").downstream(),
+    selection=refresh_selection([family.raw_table for family in load_registry().values()]),
     description="CBS open data: fetch new releases (SBM_CBS_MODE=online) or reload the snapshots, then rebuild and "
     "test everything downstream and publish.",
+)
+
+gemeente_files = dg.define_asset_job(
+    name="gemeente_files",
+    selection=refresh_selection(list(source_specs())),
+    description="Load the gemeente's files waiting in the inbox (subsidies, care, initiatives, voorzieningen, "
+    "indicators, postcodes) and rebuild the dbt models that read them. The inbox sensor runs it once per file.",
 )
 
 # CBS publishes most of these tables once or twice a year, on dates that vary; a weekly look costs little, since

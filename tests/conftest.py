@@ -6,12 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import dagster as dg
+import duckdb
 import pytest
 
 from pipelines.config import Settings
 from pipelines.instance import MANIFEST, parse_dbt_project
 
-STATE_VARIABLES = ("SBM_WAREHOUSE", "SBM_SERVING", "SBM_SNAPSHOTS", "DAGSTER_HOME")
+STATE_VARIABLES = (
+    "SBM_WAREHOUSE",
+    "SBM_SERVING",
+    "SBM_SNAPSHOTS",
+    "DAGSTER_HOME",
+    "SBM_INBOX",
+    "SBM_ARCHIVE",
+    "SBM_PSEUDONYM_KEY",
+    "SBM_PSEUDONYM_KEY_FILE",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,11 +56,39 @@ def full_refresh() -> Callable[[Settings], dg.ExecuteInProcessResult]:
 def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
     """The synthetic demo region through the whole pipeline, once per session: the state `make demo` builds."""
     from pipelines.demo.cbs import write_cbs_demo
+    from pipelines.demo.gemeente_files import write_gemeente_files
     from pipelines.sources.cbs.registry import load_registry
     from pipelines.sources.cbs.snapshots import SnapshotStore
 
     settings = Settings.from_env({"SBM_HOME": str(tmp_path_factory.mktemp("demo") / "sbm")})
     write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), load_registry())
+    write_gemeente_files(settings.inbox)
     result = full_refresh(settings)
     assert result.success, "the demo pipeline failed; run `make refresh` to see the Dagster log"
     return settings
+
+
+def _words_in(con: duckdb.DuckDBPyConnection, needles: list[str]) -> list[tuple[str, str, str]]:
+    con.execute("CREATE OR REPLACE TEMP TABLE _needles AS SELECT unnest(?::VARCHAR[]) AS needle", [needles])
+    found = []
+    columns = con.execute(
+        "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE NOT internal "
+        "AND database_name = current_database() AND table_name <> '_needles' ORDER BY ALL"
+    ).fetchall()
+    for schema, table, column in columns:
+        hits = con.execute(
+            f"""SELECT DISTINCT word FROM (
+                    SELECT unnest(regexp_extract_all(CAST("{column}" AS VARCHAR), '[0-9]+|[^\\W\\d_]+')) AS word
+                    FROM "{schema}"."{table}"
+                ) JOIN _needles ON word = needle ORDER BY 1"""
+        ).fetchall()
+        found += [(f"{schema}.{table}", column, word) for (word,) in hits]
+    return found
+
+
+@pytest.fixture(scope="session")
+def words_in() -> Callable[[duckdb.DuckDBPyConnection, list[str]], list[tuple[str, str, str]]]:
+    """(table, column, needle) for every needle (a whole number or word, e.g. a BSN or a surname) that occurs in
+    any column of any table or view of a database, every value cast to text (lists, maps, structs included).
+    For proving that no BSN or name got into the warehouse."""
+    return _words_in

@@ -44,10 +44,17 @@ def prune_target_runs(target: Path, keep: int = KEEP_TARGET_RUNS) -> None:
     pool=WAREHOUSE_POOL,
 )
 def sbm_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
-    os.environ["SBM_WAREHOUSE"] = warehouse.database  # profiles.yml reads it; dbt runs in its own process
+    # profiles.yml reads SBM_WAREHOUSE; dagster-dbt hands dbt this process's environment, so set it for the dbt
+    # call only (left set, it would steer every later Settings.from_env() in this process to this warehouse)
+    previous = os.environ.get("SBM_WAREHOUSE")
+    os.environ["SBM_WAREHOUSE"] = warehouse.database
     try:
         yield from dbt.cli(["build"], context=context).stream()
     finally:
+        if previous is None:
+            del os.environ["SBM_WAREHOUSE"]
+        else:
+            os.environ["SBM_WAREHOUSE"] = previous
         prune_target_runs(dbt_project.project_dir / "target")
 
 

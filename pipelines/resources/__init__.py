@@ -39,6 +39,14 @@ class ServingFile(dg.ConfigurableResource):
     path: str
 
 
+class IntakeFolders(dg.ConfigurableResource):
+    """Where gemeente files arrive (inbox), where they are kept (archive), and the pseudonym key file."""
+
+    inbox: str
+    archive: str
+    pseudonym_key_file: str
+
+
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
         "warehouse": DuckDBResource(database=str(settings.warehouse)),
@@ -46,6 +54,11 @@ def build_resources(settings: Settings) -> dict[str, object]:
             snapshots=str(settings.snapshots), online=settings.cbs_online, gemeenten=list(settings.gemeenten)
         ),
         "serving": ServingFile(path=str(settings.serving)),
+        "intake": IntakeFolders(
+            inbox=str(settings.inbox),
+            archive=str(settings.archive),
+            pseudonym_key_file=str(settings.pseudonym_key_file),
+        ),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),

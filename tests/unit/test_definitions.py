@@ -35,12 +35,16 @@ def test_every_cbs_raw_table_and_every_mart_has_a_blocking_gx_check_and_writers_
         if spec.name.startswith("gx_")
     ]
     raw = {f"raw/{family.raw_table}" for family in load_registry().values()}
+    raw |= {
+        f"raw/{source}" for source in ("subsidies", "zorg", "initiatieven", "voorzieningen", "indicatoren", "postcodes")
+    }
     marts = {key.to_user_string() for key in MART_KEYS}
     assert {"marts/fct_zorggebruik_wijk", "marts/dim_regio"} <= marts
     assert {s.asset_key.to_user_string() for s in gx} == raw | marts
     assert all(s.blocking for s in gx)
-    for node in repo.get_job("full_refresh").graph.node_defs:
-        assert node.pool == WAREHOUSE_POOL, node.name
+    for job in ("full_refresh", "cbs_refresh", "gemeente_files"):
+        for node in repo.get_job(job).graph.node_defs:
+            assert node.pool == WAREHOUSE_POOL, node.name
 
 
 def test_the_cbs_refresh_job_covers_cbs_ingest_and_everything_downstream_but_nothing_else(settings):
@@ -54,3 +58,15 @@ def test_the_cbs_refresh_job_covers_cbs_ingest_and_everything_downstream_but_not
     assert all(key.startswith("raw/cbs_") for key in keys if key.startswith("raw/"))
     schedule = repo.get_schedule_def("cbs_refresh_weekly")
     assert schedule.job_name == "cbs_refresh" and schedule.cron_schedule == "0 6 * * 1"
+
+
+def test_the_gemeente_files_feed_dbt_staging_and_wait_for_the_regions(settings):
+    graph = build_definitions(settings).get_repository_def().asset_graph
+    staging = graph.get(dg.AssetKey(["staging", "stg_zorg__berichtregels"]))
+    assert dg.AssetKey(["raw", "zorg"]) in staging.parent_keys
+    # wijk codes are checked against the CBS regions, so those load first; care data carries no wijk codes
+    assert (
+        dg.AssetKey(["raw", "cbs_kerncijfers_wijken_buurten"])
+        in graph.get(dg.AssetKey(["raw", "subsidies"])).parent_keys
+    )
+    assert not graph.get(dg.AssetKey(["raw", "zorg"])).parent_keys

@@ -1,0 +1,125 @@
+"""Ingest assets for the gemeente's own files: one asset per source (``raw/subsidies``, ``raw/zorg``, ...).
+
+Each asset loads files from its inbox folder (all waiting files, or the ones named in the run config, which is
+how the inbox sensor and ``python -m pipelines intake`` ask for one file per run). Reading, validation and
+loading are in ``pipelines/sources/files/``; the asset only picks the files, logs and reports. A file that cannot
+be read fails the asset with the reader's message after the other files are loaded.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.resources import WAREHOUSE_POOL, IntakeFolders
+from pipelines.sources.files import inbox
+from pipelines.sources.files.load import FileLoad, ensure_tables, ingest_file
+from pipelines.sources.files.spec import SourceSpec, source_specs
+from pipelines.sources.privacy import load_key
+from pipelines.sources.regions import KNOWN_REGIONS_SOURCE
+
+GROUP = "gemeente_files"
+KNOWN_REGIONS_KEY = dg.AssetKey(KNOWN_REGIONS_SOURCE.split("."))
+
+
+class IntakeConfig(dg.Config):
+    files: list[str] | None = None  # paths in the inbox; None: every file waiting in this source's folder
+
+
+def asset_key(source: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", source])
+
+
+def _entries(
+    spec: SourceSpec, folders: IntakeFolders, config: IntakeConfig, log: dg.DagsterLogManager
+) -> list[inbox.InboxFile]:
+    root = Path(folders.inbox)
+    if config.files is None:
+        return inbox.pending_files(root, [spec.name])
+    entries = []
+    for name in config.files:
+        entry = inbox.inbox_file(root, Path(name), [spec.name])
+        if entry is None:
+            raise dg.Failure(f"{name} is not in the inbox folder {root / spec.name}")
+        if entry.path.exists():
+            entries.append(entry)
+        else:  # taken by an earlier run (e.g. a full refresh) since the sensor saw it
+            log.info(f"{entry.label(root)} is no longer in the inbox; it was loaded by an earlier run")
+    return entries
+
+
+def _metadata(results: list[FileLoad], totals: tuple[int, int]) -> dict[str, object]:
+    loaded = [r for r in results if r.status == "loaded"]
+    table = "\n".join(
+        f"| {r.file} | {r.status} | {r.rows_in_file if r.rows_in_file is not None else ''} | "
+        f"{r.rows_loaded if r.status == 'loaded' else ''} | {r.rows_quarantined if r.status == 'loaded' else ''} |"
+        for r in results
+    )
+    return {
+        "files_loaded": len(loaded),
+        "files_duplicate": sum(r.status == "duplicate" for r in results),
+        "files_failed": sum(r.status == "failed" for r in results),
+        "rows_in_files": sum(r.rows_in_file or 0 for r in loaded),
+        "rows_loaded": sum(r.rows_loaded for r in loaded),
+        "rows_quarantined": sum(r.rows_quarantined for r in loaded),
+        "rows_total_raw": totals[0],
+        "rows_total_quarantine": totals[1],
+        "files": dg.MetadataValue.md(
+            "| file | status | rows in file | loaded | quarantined |\n|---|---|---|---|---|\n" + table
+            if results
+            else "no files waiting"
+        ),
+    }
+
+
+def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
+    checks_regions = any(c.type == "region" and c.known for c in spec.columns.values())
+
+    @dg.asset(
+        key=asset_key(spec.name),
+        group_name=GROUP,
+        kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
+        deps=[KNOWN_REGIONS_KEY] if checks_regions else [],
+        description=f"{spec.title}. {spec.description.strip()} Files from inbox/{spec.name}/, validated row by row "
+        f"(pipelines/sources/mappings/{spec.name}.yaml); good rows append to raw.{spec.name}, rejected rows to "
+        f"quarantine.{spec.name}, one line per file to meta.file_loads.",
+    )
+    def _asset(
+        context: dg.AssetExecutionContext, config: IntakeConfig, warehouse: DuckDBResource, intake: IntakeFolders
+    ) -> dg.MaterializeResult:
+        entries = _entries(spec, intake, config, context.log)
+        context.log.info(f"{spec.name}: {len(entries)} file(s) to load from {Path(intake.inbox) / spec.name}")
+        key = load_key(Path(intake.pseudonym_key_file))
+        results: list[FileLoad] = []
+        with warehouse.get_connection() as con:
+            ensure_tables(con, spec)  # staging views need the tables even before the first file arrives
+            for entry in entries:
+                result = ingest_file(
+                    con,
+                    spec,
+                    entry,
+                    inbox_dir=Path(intake.inbox),
+                    archive_dir=Path(intake.archive),
+                    load_id=context.run.run_id,
+                    key=key,
+                )
+                (context.log.error if result.status == "failed" else context.log.info)(result.summary())
+                results.append(result)
+            totals = tuple(
+                con.execute(f"SELECT count(*) FROM {schema}.{spec.name}").fetchall()[0][0]
+                for schema in ("raw", "quarantine")
+            )
+        metadata = _metadata(results, totals)
+        failed = [r for r in results if r.status == "failed"]
+        if failed:
+            raise dg.Failure(
+                description=f"{len(failed)} file(s) could not be loaded:\n" + "\n".join(r.error or "" for r in failed),
+                metadata=metadata,
+            )
+        return dg.MaterializeResult(metadata=metadata)
+
+    return _asset
+
+
+gemeente_file_assets = [gemeente_file_asset(spec) for spec in source_specs().values()]

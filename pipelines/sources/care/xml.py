@@ -1,0 +1,207 @@
+"""Stream an iWmo/iJw 3.2 message (301, 305, 307, 315, 323, 325) into Arrow batches with lxml ``iterparse``.
+
+Memory stays bounded: each product line is turned into a row as soon as its element ends, then the element and
+the ones before it are cleared. The facts of the message (header, declaration) and of the client (BSN, birth
+year, postcode) are kept while their lines stream by. Client names, addresses other than the postcode, relations
+and free-text comments are never read. The BSN leaves this module only inside a batch that validation turns
+into a pseudonym before anything is stored (validate.py); the birth date is reduced to the year here.
+
+Amounts stay in euro cents as in the message (fields ``*_cent``); validation converts them to euros.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from lxml import etree
+
+from pipelines.sources.care.messages import DECLARATION_FIELDS, LAWS, MESSAGE_FIELDS, MESSAGES, NAMESPACE, MessageType
+from pipelines.sources.files.errors import UnknownFormatError, UnreadableFileError
+from pipelines.sources.files.grid import GRID, GridRead, SheetRead, input_column
+from pipelines.sources.files.spec import SourceSpec
+from pipelines.sql import quote
+
+BATCH_ROWS = 50_000
+ADDRESS_PREFERENCE = ("01", "03", "04", "02")  # BRP address first, then stay, temporary, correspondence
+EXPECTED = "an iWmo or iJw 3.2 message (namespace http://www.istandaarden.nl/iwmo|ijw/3_2/wmo|jw<nnn>/schema)"
+
+
+def _local(tag: object) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _find(element: etree._Element, path: str) -> str | None:
+    """Text at a path of local names below ``element``; a final ``*`` joins all matches with commas."""
+    nodes = [element]
+    parts = path.split("/")
+    for part in parts:
+        name = part.rstrip("*")
+        nodes = [child for node in nodes for child in node if _local(child.tag) == name]
+        if not nodes:
+            return None
+        if not part.endswith("*"):
+            nodes = nodes[:1]
+    texts = [(node.text or "").strip() for node in nodes]
+    return ",".join(t for t in texts if t) or None
+
+
+def message_type(root_tag: str, label: str) -> tuple[str, MessageType]:
+    """(law, message type) from the root element's namespace (``{namespace}Bericht``); raises for anything else."""
+    namespace = root_tag[1:].partition("}")[0] if root_tag.startswith("{") else ""
+    match = NAMESPACE.match(namespace)
+    if not match or _local(root_tag) != "Bericht":
+        raise UnknownFormatError(label, "line 1", EXPECTED, f"root element {root_tag!r}")
+    standard, _, code = match.groups()
+    if code not in MESSAGES:
+        raise UnknownFormatError(
+            label, "line 1", f"message type {', '.join(MESSAGES)}", f"{standard.upper()} {code} (not loaded)"
+        )
+    return LAWS[standard], MESSAGES[code]
+
+
+def _postcode(contact: etree._Element) -> tuple[int, str] | None:
+    postcode = _find(contact, "Adres/Postcode")
+    if not postcode:
+        return None
+    kind = _find(contact, "Soort") or ""
+    rank = ADDRESS_PREFERENCE.index(kind) if kind in ADDRESS_PREFERENCE else len(ADDRESS_PREFERENCE)
+    return rank, postcode
+
+
+def message_type_of(path: Path, label: str) -> tuple[str, MessageType, str]:
+    """(law, message type, namespace) of a file, from its root element alone."""
+    try:
+        for _, element in etree.iterparse(str(path), events=("start",)):
+            law, kind = message_type(element.tag, label)
+            return law, kind, element.tag[1:].partition("}")[0]
+    except etree.XMLSyntaxError as error:
+        raise UnreadableFileError(label, f"line {error.lineno}", "well-formed XML", error.msg) from error
+    raise UnreadableFileError(label, None, EXPECTED, "no XML elements")
+
+
+def _line_fields(line: etree._Element, kind: MessageType) -> dict[str, str | None]:
+    """The fields of one product line, in one pass over its elements."""
+    found: dict[str, str | None] = dict.fromkeys(kind.fields)
+    for element in line.iter():
+        tag = element.tag
+        field = kind.leaves.get(tag[tag.rfind("}") + 1 :]) if isinstance(tag, str) else None
+        text = (element.text or "").strip() if field else ""
+        if text:
+            found[field] = f"{found[field]},{text}" if found[field] else text  # repeated: RetourCode
+    return found
+
+
+def message_rows(path: Path, label: str) -> Iterator[dict[str, str | int | None]]:
+    """One dict per product line, with the message's and the client's facts; streaming. Only the elements
+    named here are reported by the parser (lxml's tag filter), which keeps the Python work per line small."""
+    law, kind, namespace = message_type_of(path, label)
+    message: dict[str, str | None] = {"wet": law, "berichttype": kind.code}
+    client: dict[str, str | None] = {}
+    address: tuple[int, str] | None = None
+    wanted = ("Header", "Client", "Bsn", "Geboortedatum", "Contact", "DeclaratieNummer", "TotaalIngediendBedrag")
+    tags = [f"{{{namespace}}}{name}" for name in (*wanted, kind.line)]
+    try:
+        for event, element in etree.iterparse(str(path), events=("start", "end"), tag=tags, remove_comments=True):
+            name = _local(element.tag)
+            if event == "start":
+                if name == "Client":
+                    client, address = {}, None
+                continue
+            if name == kind.line:
+                yield {"source_row": element.sourceline, **message, **client, **_line_fields(element, kind)}
+                _release(element)
+                continue
+            parent = _local(element.getparent().tag)
+            if name == "Header" and parent == "Bericht":
+                message.update({field: _find(element, p.partition("/")[2]) for field, p in MESSAGE_FIELDS.items()})
+                gemeente, other = ("afzender", "ontvanger") if kind.from_gemeente else ("ontvanger", "afzender")
+                message["gemeente_code"], message["aanbieder"] = message[gemeente], message[other]
+            elif parent in ("Declaratie", "DeclaratieAntwoord") and name in (
+                "DeclaratieNummer",
+                "TotaalIngediendBedrag",
+            ):
+                for field, p in DECLARATION_FIELDS.items():
+                    head, _, rest = p.partition("/")
+                    if head == name:
+                        message[field] = _find(element, rest) if rest else (element.text or "").strip()
+            elif parent == "Client" and name == "Bsn":
+                client["bsn"] = (element.text or "").strip()
+            elif parent == "Client" and name == "Geboortedatum":
+                born = _find(element, "Datum")
+                client["geboortejaar"] = born[:4] if born else None
+            elif parent == "Contactgegevens" and name == "Contact":
+                candidate = _postcode(element)
+                if candidate and (address is None or candidate[0] < address[0]):
+                    address = candidate
+                    client["postcode"] = candidate[1]
+            elif name == "Client":
+                _release(element)
+    except etree.XMLSyntaxError as error:
+        raise UnreadableFileError(label, f"line {error.lineno}", "well-formed XML", error.msg) from error
+
+
+def _release(element: etree._Element) -> None:
+    """Free a finished element and everything before it at its level."""
+    element.clear(keep_tail=False)
+    while element.getprevious() is not None:
+        del element.getparent()[0]
+
+
+def message_batches(path: Path, label: str, names: list[str]) -> Iterator[pa.RecordBatch]:
+    """``message_rows`` as Arrow batches with the given field names (text; source_row as integer)."""
+    buffer: list[dict] = []
+    for row in message_rows(path, label):
+        buffer.append(row)
+        if len(buffer) >= BATCH_ROWS:
+            yield _batch(buffer, names)
+            buffer = []
+    if buffer:
+        yield _batch(buffer, names)
+
+
+def _batch(rows: list[dict], names: list[str]) -> pa.RecordBatch:
+    arrays = [pa.array([r.get(n) for r in rows], pa.int64() if n == "source_row" else pa.string()) for n in names]
+    return pa.RecordBatch.from_arrays(arrays, names=names)
+
+
+def read_message(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: str) -> GridRead:
+    """Fill ``_grid`` from one message file."""
+    fields = [
+        "bericht_id",
+        "dagtekening",
+        "afzender",
+        "ontvanger",
+        "gemeente_code",
+        "aanbieder",
+        "bsn",
+        "geboortejaar",
+        "postcode",
+        "wet",
+        "berichttype",
+        *DECLARATION_FIELDS,
+    ]
+    fields += sorted({f for m in MESSAGES.values() for f in m.fields} - set(fields))
+    columns = {f: spec.match(f) for f in fields}
+    unmapped = [f for f, c in columns.items() if c is None]
+    if unmapped:  # pragma: no cover - a mismatch between messages.py and zorg.yaml
+        raise ValueError(f"{spec.path}: no column for message field(s) {unmapped}")
+    sheet = SheetRead(
+        sheet=None,
+        header_row=None,
+        columns={c.name: f for f, c in columns.items()},
+        units={c.name: c.unit_of(f) for f, c in columns.items() if c.unit_of(f) == "cent"},
+        ignored=[],
+    )
+    select = ", ".join(f"{quote(f)} AS {input_column(c.name)}" for f, c in columns.items())
+    for batch in message_batches(path, label, ["source_row", *fields]):
+        con.register("_xml_batch", batch)
+        con.execute(f"INSERT INTO {GRID} BY NAME SELECT NULL AS source_sheet, source_row, {select} FROM _xml_batch")
+        con.unregister("_xml_batch")
+        sheet.rows += batch.num_rows
+    law, kind, _ = message_type_of(path, label)
+    read = GridRead("xml", {"message": f"{'iWmo' if law == 'wmo' else 'iJw'} {kind.code}"})
+    read.sheets.append(sheet)
+    return read

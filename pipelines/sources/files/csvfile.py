@@ -1,0 +1,150 @@
+"""Read a delimited text file into ``_grid`` with DuckDB's CSV reader: every cell as text, nothing guessed.
+
+Detection runs on a sample of the first lines (with Python's csv module, cheap): the encoding (encoding.py), the
+delimiter (``;``, ``,``, tab or ``|``: the one under which a header row names most canonical columns) and the
+header row (header.py). The bulk of the file is then read by DuckDB in one statement. Numbers, dates and codes
+stay text here; validate.py casts them, so a bad cell becomes a quarantined row with its reason, not a failed
+read.
+
+DuckDB skips empty lines, so its row order does not give line numbers. ``scan_lines`` recovers them from the
+bytes (vectorised with numpy): a record ends at a newline outside quotes. The same scan catches a quote that is
+never closed, which DuckDB's reader would otherwise drop with the rest of the file after it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from pipelines.sources.files.encoding import as_utf8, detect_encoding
+from pipelines.sources.files.errors import UnreadableFileError
+from pipelines.sources.files.grid import GRID, GridRead, input_column, sheet_read
+from pipelines.sources.files.header import SEARCH_ROWS, best_header, find_header, score
+from pipelines.sources.files.spec import SourceSpec
+from pipelines.sql import literal
+
+DELIMITERS = (";", ",", "\t", "|")
+SAMPLE_BYTES = 1 << 16
+SPARE_COLUMNS = 8  # cells read beyond the header, so a row with a few extra fields is quarantined, not fatal
+
+
+@dataclass(frozen=True)
+class LineScan:
+    """Where the records of a delimited file start, from its bytes."""
+
+    records: np.ndarray  # 1-based line of each non-empty record, in the order DuckDB returns them
+    empty: np.ndarray  # lines of empty records (blank lines), which DuckDB skips
+    open_quote: int | None  # line of a quote that is never closed
+
+
+def scan_lines(path: Path) -> LineScan:
+    """A newline ends a record when an even number of quote characters precede it (``""`` escapes count twice);
+    a record that is empty or only ``\\r`` is a blank line."""
+    data = np.memmap(path, dtype=np.uint8, mode="r") if path.stat().st_size else np.zeros(0, np.uint8)
+    newlines = np.flatnonzero(data == ord("\n"))
+    quotes = np.flatnonzero(data == ord('"'))
+    ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(data)]))
+    length = stops - starts
+    first = data[np.minimum(starts, len(data) - 1)] if len(data) else np.zeros(len(starts), np.uint8)
+    empty = (length == 0) | ((length == 1) & (first == ord("\r")))
+    lines = np.searchsorted(newlines, starts) + 1
+    open_quote = int(np.searchsorted(newlines, quotes[-1]) + 1) if len(quotes) % 2 else None
+    return LineScan(lines[~empty], lines[empty & (starts < len(data))], open_quote)
+
+
+def _sample_rows(path: Path, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The first non-empty records of the sample and the line each starts on."""
+    with path.open("r", encoding="utf-8", newline="") as handle:
+        text = handle.read(SAMPLE_BYTES)
+        if len(text) == SAMPLE_BYTES and "\n" in text:
+            text = text[: text.rindex("\n") + 1]  # whole lines only
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows, numbers, line = [], [], 1
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+                numbers.append(line)
+            line = reader.line_num + 1
+            if len(rows) >= SEARCH_ROWS * 2:
+                break
+    except csv.Error:
+        pass  # a quoting problem further on is DuckDB's to report, with its line
+    return rows, numbers
+
+
+def _duckdb_error(error: duckdb.Error, label: str) -> UnreadableFileError:
+    message = str(error)
+    line = re.search(r"Line: (\d+)", message)
+    first = message.splitlines()[1].strip() if len(message.splitlines()) > 1 else message
+    return UnreadableFileError(
+        label, f"line {line.group(1)}" if line else None, "well-formed CSV (quoted fields closed)", first
+    )
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: str, workdir: Path) -> GridRead:
+    """Fill ``_grid`` from a CSV file; returns how it was read."""
+    encoding = detect_encoding(path, label)
+    text_path = as_utf8(path, encoding, workdir)
+    lines = scan_lines(text_path)
+    if lines.open_quote is not None:
+        raise UnreadableFileError(
+            label, f"line {lines.open_quote}", "well-formed CSV (every quoted field closed)", "a quote never closed"
+        )
+    samples = {d: _sample_rows(text_path, d) for d in DELIMITERS}
+    delimiter = max(DELIMITERS, key=lambda d: score(best_header(spec, samples[d][0])[1]))
+    rows, numbers = samples[delimiter]
+    header = find_header(spec, rows, numbers, label)
+    width = max(header.width, *(len(r) for r in rows)) + SPARE_COLUMNS
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    try:
+        con.execute("DROP TABLE IF EXISTS _csv")
+        con.execute(
+            f"""CREATE TEMP TABLE _csv AS SELECT row_number() OVER () AS ordinal, *
+            FROM read_csv({literal(str(text_path))}, auto_detect = false, header = false,
+                          delim = {literal(delimiter)}, quote = '"', escape = '"', columns = {columns},
+                          null_padding = true, parallel = false)"""
+        )
+    except duckdb.Error as error:
+        raise _duckdb_error(error, label) from error
+    records = con.execute("SELECT count(*) FROM _csv").fetchall()[0][0]
+    if len(lines.records) != records:
+        raise UnreadableFileError(
+            label, None, f"{len(lines.records)} records (by its lines and quotes)", f"{records} read as CSV"
+        )
+    line_table = pa.table({"ordinal": np.arange(1, records + 1), "line": lines.records})
+    header_ordinal = header.row + 1  # the sample skips empty records exactly like DuckDB
+
+    cells = [f"c{i}" for i in range(width)]
+    blank = " AND ".join(f"nullif(trim({c}), '') IS NULL" for c in cells)
+    overflow = ", ".join(f"nullif(trim(c{i}), '')" for i in range(header.width, width))
+    mapped = {m.column.name: f"c{m.index}" for m in header.columns}
+    selected = ", ".join(f"{mapped.get(name, 'NULL')} AS {input_column(name)}" for name in spec.columns)
+    con.register("_csv_lines", line_table)
+    try:
+        body = f"FROM _csv JOIN _csv_lines USING (ordinal) WHERE ordinal > {header_ordinal}"
+        blank_rows = con.execute(f"SELECT count(*) {body} AND ({blank})").fetchall()[0][0]
+        con.execute(
+            f"""INSERT INTO {GRID} BY NAME
+            SELECT NULL AS source_sheet, line AS source_row, nullif(concat_ws(' | ', {overflow}), '') AS overflow,
+                   {selected}
+            {body} AND NOT ({blank})"""
+        )
+    finally:
+        con.unregister("_csv_lines")
+        con.execute("DROP TABLE _csv")
+    sheet = sheet_read(None, header)
+    sheet.rows = records - header_ordinal - blank_rows
+    sheet.blank_rows = blank_rows + int((lines.empty > header.number).sum())
+    read = GridRead("csv", {"encoding": encoding, "delimiter": {"\t": "tab"}.get(delimiter, delimiter)})
+    read.sheets.append(sheet)
+    return read
