@@ -2,6 +2,8 @@
 -- int_indicator__<domain> model (see macros/indicator_rows.sql for the contract) to this list.
 {%- set domains = [
     ref('int_indicator__zorggebruik_cbs'),
+    ref('int_indicator__zorgkosten'),
+    ref('int_indicator__ecosysteem'),
 ] %}
 {% for domain in domains %}
 select * from {{ domain }}
