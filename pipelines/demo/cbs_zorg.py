@@ -18,10 +18,12 @@ from pipelines.sources.cbs.registry import TableFamily
 # Wmo: share of all Wmo clients using each type (a client can use several, so shares do not add up to 1)
 WMO_TYPES = {
     "T001024": ("Totaal maatwerkvoorzieningen", 1.0),
+    "T001025": ("Totaal excl. verblijf en opvang", 0.98),  # key UNVERIFIED; mapped by title in dbt
     "A019506": ("Ondersteuning thuis", 0.36),
     "A019507": ("Hulp bij het huishouden", 0.44),
     "A019508": ("Verblijf en opvang", 0.03),
     "A019509": ("Hulpmiddelen en diensten", 0.41),
+    "A019510": ("Overige maatwerkvoorzieningen", 0.05),  # key UNVERIFIED
 }
 # Editions of the Wmo table and the years each holds; 85639NED appears twice (2023 provisional, then revised)
 WMO_EDITIONS = {"2017": (2017,), "2018": (2018,), "2019": (2019,), "2020": (2020,), "2021": (2021, 2022)}
