@@ -84,3 +84,12 @@ def test_files_named_synthetisch_are_flagged(intake):
         ("subsidies/demo_synthetisch.csv", True),
         ("subsidies/echt.csv", False),
     ]
+
+
+def test_an_uploaded_indicator_must_be_in_the_catalogue(intake):
+    upload = "indicator;regio;periode;waarde\nPCT_EENZAAM;WK014101;2024;8,5\nPCT_GELUKKIG;WK014101;2024;71,0\n"
+    result = intake.load("indicatoren", "monitor.csv", upload)
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    assert intake.rows("SELECT indicator_code FROM raw.indicatoren") == [("PCT_EENZAAM",)]
+    ((reason,),) = intake.rows("SELECT errors[1].message FROM quarantine.indicatoren")
+    assert reason.startswith("the indicator code is not in the indicator catalogue")

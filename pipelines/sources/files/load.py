@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.sources.care.xml import read_message
+from pipelines.sources.catalog import indicator_codes
 from pipelines.sources.files import inbox
 from pipelines.sources.files.csvfile import read_csv
 from pipelines.sources.files.errors import IntakeError, UnknownFormatError
@@ -224,6 +225,7 @@ def ingest_file(
         load_known_regions(con, label, needed)
         con.execute("SET VARIABLE intake_date = ?::DATE", [intake_date or date.today()])
         con.execute("SET VARIABLE intake_gemeente = ?::VARCHAR", [entry.gemeente])
+        con.execute("SET VARIABLE indicator_codes = ?::VARCHAR[]", [list(indicator_codes())])
         default_style = "comma" if read.details.get("delimiter") == ";" else "point"
         styles = decimal_styles(con, spec, default_style)
         build_intake(con, spec, Context(units=read.units(label), styles=styles, key=key))
