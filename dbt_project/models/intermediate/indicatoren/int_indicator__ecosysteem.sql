@@ -16,78 +16,49 @@ subsidies as (
     select * from {{ ref('int_subsidies_per_element') }}
 ),
 
-subsidies_delivered as (
-    select distinct gemeente_code, jaar from subsidies
+initiatives as (
+    select * from {{ ref('stg_initiatieven__initiatieven') }}
+    where status in ('lopend', 'afgerond')  -- requested or rejected initiatives do not (yet) count
 ),
 
 subsidy_cells as (
-    -- every region of a gemeente that delivered its register, for every element and for the total
+    -- every region, for every element and for the total
     select regions.*, element.element_code
     from regions
-    inner join subsidies_delivered using (gemeente_code, jaar)
     cross join (select element_code from elements union all select 'totaal') as element
 ),
 
 subsidy_totals as (
     select
         cells.regio_code, cells.periode, cells.element_code, cells.inwoners,
-        coalesce(sum(subsidies.bedrag_verleend), 0) as bedrag,
-        bool_or(cells.is_synthetisch or coalesce(subsidies.is_synthetisch, false)) as is_synthetisch
-    from subsidy_cells as cells
-    left join subsidies
-        on subsidies.gemeente_code = cells.gemeente_code
-        and subsidies.jaar = cells.jaar
-        and (cells.soort_regio = 'gemeente' or subsidies.wijk_code = cells.regio_code)
-        and (cells.element_code = 'totaal' or subsidies.element_code = cells.element_code)
+        coalesce(sum(register.bedrag_verleend), 0) as bedrag,
+        bool_or(cells.is_synthetisch or coalesce(register.is_synthetisch, false)) as is_synthetisch
+    {{ register_rows_per_region('subsidy_cells', 'subsidies', 'subsidies',
+                                also="(cells.element_code = 'totaal' or register.element_code = cells.element_code)") }}
     group by all
-),
-
-initiatives as (
-    select * from {{ ref('stg_initiatieven__initiatieven') }}
-    where status in ('lopend', 'afgerond')  -- requested or rejected initiatives do not (yet) count
-),
-
-initiatives_delivered as (
-    select distinct gemeente_code, jaar from {{ ref('stg_initiatieven__initiatieven') }}
 ),
 
 initiative_totals as (
     select
-        regions.regio_code, regions.periode, regions.inwoners,
-        count(initiatives.naam)                                            as initiatieven,
-        count(initiatives.naam) filter (where nullif(trim(initiatives.partners), '') is not null) as met_partner,
-        coalesce(sum(initiatives.aantal_vrijwilligers), 0)                 as vrijwilligers,
-        coalesce(sum(initiatives.aantal_deelnemers), 0)                    as deelnemers,
-        bool_or(regions.is_synthetisch or coalesce(initiatives.is_synthetisch, false)) as is_synthetisch
-    from regions
-    inner join initiatives_delivered using (gemeente_code, jaar)
-    left join initiatives
-        on initiatives.gemeente_code = regions.gemeente_code
-        and initiatives.jaar = regions.jaar
-        and (regions.soort_regio = 'gemeente' or initiatives.wijk_code = regions.regio_code)
+        cells.regio_code, cells.periode, cells.inwoners,
+        count(register.naam)                                                                   as initiatieven,
+        count(register.naam) filter (where nullif(trim(register.partners), '') is not null)     as met_partner,
+        coalesce(sum(register.aantal_vrijwilligers), 0)                                         as vrijwilligers,
+        coalesce(sum(register.aantal_deelnemers), 0)                                            as deelnemers,
+        bool_or(cells.is_synthetisch or coalesce(register.is_synthetisch, false))               as is_synthetisch
+    -- a list counts for its year even if every initiative in it was requested or rejected
+    {{ register_rows_per_region('regions', 'initiatives', ref('stg_initiatieven__initiatieven')) }}
     group by all
-),
-
-voorzieningen as (
-    select * from {{ ref('int_voorzieningen_per_wijk') }}
-),
-
-voorzieningen_delivered as (
-    select distinct gemeente_code, peiljaar as jaar from voorzieningen
 ),
 
 voorziening_totals as (
     select
-        regions.regio_code, regions.periode, regions.inwoners,
-        count(voorzieningen.naam)                              as voorzieningen,
-        coalesce(sum(voorzieningen.uren_open_per_week), 0)     as openingsuren,
-        bool_or(regions.is_synthetisch or coalesce(voorzieningen.is_synthetisch, false)) as is_synthetisch
-    from regions
-    inner join voorzieningen_delivered using (gemeente_code, jaar)
-    left join voorzieningen
-        on voorzieningen.gemeente_code = regions.gemeente_code
-        and voorzieningen.peiljaar = regions.jaar
-        and (regions.soort_regio = 'gemeente' or voorzieningen.wijk_code = regions.regio_code)
+        cells.regio_code, cells.periode, cells.inwoners,
+        count(register.naam)                                                       as voorzieningen,
+        coalesce(sum(register.uren_open_per_week), 0)                              as openingsuren,
+        bool_or(cells.is_synthetisch or coalesce(register.is_synthetisch, false))  as is_synthetisch
+    {{ register_rows_per_region('regions', ref('int_voorzieningen_per_wijk'), ref('int_voorzieningen_per_wijk'),
+                                year_column='peiljaar') }}
     group by all
 ),
 
