@@ -1,7 +1,8 @@
 """Provision Superset from the YAML in dashboards/assets: ``python -m dashboards.provision``.
 
 Zips the asset tree with the serving file's path filled in and posts it to ``/api/v1/assets/import/``, which
-creates or overwrites the database, dataset, charts and dashboards by UUID: running it twice changes nothing.
+creates or overwrites the database, dataset, charts and dashboards by UUID; then sets up the roles, users and
+row-level security of ``dashboards/security.yaml`` (``dashboards.security``). Running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -116,9 +117,14 @@ def dashboard_slugs(assets_dir: Path = ASSETS_DIR) -> list[str]:
     return [doc["slug"] for doc in docs]
 
 
-def provision(client: SupersetClient, serving: Path, assets_dir: Path = ASSETS_DIR) -> list[str]:
-    """Import every asset; returns the dashboard URLs."""
+def provision(
+    client: SupersetClient, serving: Path, state: SupersetState, assets_dir: Path = ASSETS_DIR
+) -> list[str]:
+    """Import every asset, then roles, users and row-level security (security.yaml); returns the dashboard URLs."""
+    from dashboards.security import apply_security  # imported here: dashboards.security uses this module's client
+
     client.import_assets(build_bundle(serving, assets_dir))
+    apply_security(client, state)
     return [f"{client.base_url}/superset/dashboard/{slug}/" for slug in dashboard_slugs(assets_dir)]
 
 
@@ -134,13 +140,14 @@ def main() -> int:
     try:
         credentials = load_credentials(state)
         client = SupersetClient(base_url, credentials.admin_username, credentials.admin_password)
-        urls = provision(client, settings.serving)
+        urls = provision(client, settings.serving, state)
     except (ProvisionError, OSError, ValueError) as error:
         print(f"[provision] ERROR: {error}", file=sys.stderr)
         return 1
     print(f"[provision] imported {ASSETS_DIR} into {base_url} (serving file: {settings.serving})")
     for url in urls:
         print(f"[provision] dashboard: {url}")
+    print(f"[provision] users of dashboards/security.yaml: passwords in {state.home / 'users.env'}")
     return 0
 
 

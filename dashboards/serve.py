@@ -186,7 +186,7 @@ def run() -> NoReturn:
         if not settings.serving.exists():
             _say(f"note: {settings.serving} does not exist yet; the charts show an error until the pipeline runs")
         client = SupersetClient(superset_url, credentials.admin_username, credentials.admin_password)
-        dashboards = provision(client, settings.serving)
+        dashboards = provision(client, settings.serving, state)
         _say(f"provisioned dashboards/assets (serving file: {settings.serving})")
 
         dagster_line = f"not started: {WORKSPACE} does not exist"

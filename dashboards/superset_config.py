@@ -29,6 +29,11 @@ SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}
 
 APP_NAME = "Sociale basis monitor"
 
+# Roles, users and row-level security are provisioned through the security REST API (dashboards/security.py).
+FAB_ADD_SECURITY_API = True
+# Row-level security also in SQL Lab: an analyst limited to some gemeenten must not see the others there either.
+FEATURE_FLAGS = {"RLS_IN_SQLLAB": True}
+
 # Dutch UI for Dutch municipal staff; English stays selectable. (Superset's default LANGUAGES = {} disables i18n.)
 BABEL_DEFAULT_LOCALE = "nl"
 LANGUAGES = {

@@ -1,11 +1,10 @@
-"""The Superset asset tree in dashboards/assets and the import bundle built from it."""
+"""The Superset asset tree in dashboards/assets (built from dashboards/spec) and the import bundle built from it."""
 
 from __future__ import annotations
 
 import io
 import json
 import re
-import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from dashboards.build import SpecError, build_chart, secure_filename
 from dashboards.provision import ASSETS_DIR, BUNDLE_ROOT, SERVING_PATH_PLACEHOLDER, build_bundle, serving_uri_path
 
 
@@ -22,84 +22,57 @@ def _load(kind: str) -> dict[str, dict[str, Any]]:
 
 
 DATABASES, DATASETS, CHARTS, DASHBOARDS = (_load(kind) for kind in ("databases", "datasets", "charts", "dashboards"))
+DASHBOARD_TITLES = ["Sociale basis als ecosysteem", "Wijkprofiel", "Zorggebruik en zorgkosten"]
+REGION_COLUMNS = {"gemeente_naam", "regio_naam", "wijk_naam", "gemeente_code", "regio_code", "wijk_code"}
+FLAGS = {"is_voorlopig", "is_geschat", "is_onderdrukt", "heeft_onderdrukte_cijfers"}
 
 
-# The serving contract: the physical columns of every published table a dataset reads (see dbt_project marts).
-SERVING_COLUMNS = {
-    "fct_zorggebruik_wijk": {
-        "gemeente_code", "gemeente_naam", "wijk_code", "wijk_naam", "jaar", "peildatum", "indeling_jaar", "inwoners",
-        "wmo_clienten", "wmo_per_1000", "is_onderdrukt", "onderdrukt_reden", "is_voorlopig", "is_synthetisch", "bron",
-        "cbs_tabel",
-    },
-    "fct_zorggebruik_wijk_geharmoniseerd": {
-        "gemeente_code", "gemeente_naam", "wijk_code", "wijk_naam", "jaar", "peildatum", "indeling_jaar", "inwoners",
-        "wmo_clienten", "wmo_per_1000", "is_onderdrukt", "onderdrukt_reden", "is_geschat", "is_voorlopig",
-        "is_synthetisch", "bron",
-    },
-    "fct_zorggebruik_gemeente": {
-        "gemeente_code", "gemeente_naam", "jaar", "peildatum", "indeling_jaar", "inwoners", "wmo_clienten",
-        "wmo_per_1000", "jongeren_met_jeugdzorg", "pct_jongeren_met_jeugdzorg", "bijstand_per_1000", "is_geschat",
-        "is_voorlopig", "is_synthetisch", "bron",
-    },
-}  # fmt: skip
-# Line chart title -> (dataset, one line per): the per-year and the 2024 wijk charts, and Twente per gemeente.
-LINE_CHARTS = {
-    "Wmo-cliënten per 1.000 inwoners per wijk (wijkindeling per jaar)": ("fct_zorggebruik_wijk", "wijk_naam"),
-    "Wmo-cliënten per 1.000 inwoners per wijk (wijkindeling 2024)": (
-        "fct_zorggebruik_wijk_geharmoniseerd",
-        "wijk_naam",
-    ),
-    "Wmo-cliënten per 1.000 inwoners per gemeente (Twente)": ("fct_zorggebruik_gemeente", "gemeente_naam"),
-}
-GEMEENTE_CHART = "Wmo-cliënten per 1.000 inwoners per gemeente (Twente)"
-HARMONISED_CHART = "Wmo-cliënten per 1.000 inwoners per wijk (wijkindeling 2024)"
+def _nodes(dashboard: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [node for node in dashboard["position"].values() if isinstance(node, dict) and node["type"] == kind]
 
 
-def _position_charts(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
-    return [node for node in dashboard["position"].values() if isinstance(node, dict) and node["type"] == "CHART"]
-
-
-def _dataset_of(chart: dict[str, Any]) -> dict[str, Any]:
-    (dataset,) = [dataset for dataset in DATASETS.values() if dataset["uuid"] == chart["dataset_uuid"]]
+def _dataset(uuid: str) -> dict[str, Any]:
+    (dataset,) = [dataset for dataset in DATASETS.values() if dataset["uuid"] == uuid]
     return dataset
 
 
-def _chart(title: str) -> dict[str, Any]:
-    (chart,) = [chart for chart in CHARTS.values() if chart["slice_name"] == title]
-    return chart
+def _columns(dataset: dict[str, Any]) -> set[str]:
+    return {column["column_name"] for column in dataset["columns"]}
 
 
-def _secure_filename(name: str) -> str:
-    """werkzeug.utils.secure_filename, which Superset's export uses for file names (werkzeug is not in .venv)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^A-Za-z0-9_.-]", "", "_".join(ascii_name.replace("/", " ").split())).strip("._")
+def _charts_of(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
+    by_uuid = {chart["uuid"]: chart for chart in CHARTS.values()}
+    return [by_uuid[node["meta"]["uuid"]] for node in _nodes(dashboard, "CHART")]
+
+
+def _dashboard(title: str) -> dict[str, Any]:
+    (dashboard,) = [d for d in DASHBOARDS.values() if d["dashboard_title"] == title]
+    return dashboard
 
 
 def test_tree_is_an_assets_export_without_timestamp() -> None:
     assert yaml.safe_load((ASSETS_DIR / "metadata.yaml").read_text("utf-8")) == {"version": "1.0.0", "type": "assets"}
-    assert len(DATABASES) == 1 and len(DATASETS) == 3 and len(DASHBOARDS) == 1 and len(CHARTS) == 4
+    assert len(DATABASES) == 1
+    assert sorted(d["dashboard_title"] for d in DASHBOARDS.values()) == DASHBOARD_TITLES
     # Superset names exported files <secure_filename(name)>_<id>.yaml; normalised names carry no instance id.
-    names = {
-        "databases": "database_name",
-        "datasets": "table_name",
-        "charts": "slice_name",
-        "dashboards": "dashboard_title",
-    }
+    names = {"databases": "database_name", "datasets": "table_name", "charts": "slice_name",
+             "dashboards": "dashboard_title"}  # fmt: skip
     for path in ASSETS_DIR.rglob("*.yaml"):
         kind = path.relative_to(ASSETS_DIR).parts[0]
         if kind != "metadata.yaml":
             doc = yaml.safe_load(path.read_text("utf-8"))
-            assert path.name == f"{_secure_filename(doc[names[kind]])}.yaml", path
+            assert path.name == f"{secure_filename(doc[names[kind]])}.yaml", path
 
 
-def test_every_chart_in_the_layout_has_a_uuid_that_exists() -> None:
-    chart_uuids = {chart["uuid"] for chart in CHARTS.values()}
+def test_every_chart_is_placed_once_with_a_uuid_that_exists() -> None:
+    placed = [node["meta"]["uuid"] for dashboard in DASHBOARDS.values() for node in _nodes(dashboard, "CHART")]
+    assert sorted(placed) == sorted(chart["uuid"] for chart in CHARTS.values()), "every chart on one dashboard"
     for name, dashboard in DASHBOARDS.items():
-        placed = _position_charts(dashboard)
-        assert placed, f"{name} shows no charts"
-        assert all("uuid" in node["meta"] for node in placed), f"{name}: a CHART without meta.uuid"
-        assert {node["meta"]["uuid"] for node in placed} == chart_uuids, "every chart placed, none missing"
-        assert len({node["meta"]["chartId"] for node in placed}) == len(placed), "chartIds must be distinct"
+        charts = _nodes(dashboard, "CHART")
+        assert 5 <= len(charts) <= 9, f"{name}: a sensible number of charts"
+        assert sorted(node["meta"]["chartId"] for node in charts) == list(range(1, len(charts) + 1)), name
+        titles = {chart["uuid"]: chart["slice_name"] for chart in CHARTS.values()}
+        assert all(node["meta"]["sliceName"] == titles[node["meta"]["uuid"]] for node in charts), name
 
 
 def test_references_between_assets_resolve() -> None:
@@ -107,9 +80,6 @@ def test_references_between_assets_resolve() -> None:
     dataset_uuids = {dataset["uuid"] for dataset in DATASETS.values()}
     assert all(dataset["database_uuid"] in database_uuids for dataset in DATASETS.values())
     assert all(chart["dataset_uuid"] in dataset_uuids for chart in CHARTS.values())
-    for dashboard in DASHBOARDS.values():
-        for native_filter in dashboard["metadata"]["native_filter_configuration"]:
-            assert all(target["datasetUuid"] in dataset_uuids for target in native_filter["targets"])
 
 
 def test_uuids_are_unique() -> None:
@@ -117,12 +87,19 @@ def test_uuids_are_unique() -> None:
     assert len(uuids) == len(set(uuids))
 
 
-def test_every_chart_has_a_saved_query_context() -> None:
-    # /api/v1/chart/<id>/data/ answers 400 "Chart has no query context saved" without one.
+def test_every_query_context_names_only_what_its_dataset_has() -> None:
+    # /api/v1/chart/<id>/data/ answers 400 "Chart has no query context saved" without one, and fails at query
+    # time on an unknown column or metric.
     for name, chart in CHARTS.items():
+        dataset = _dataset(chart["dataset_uuid"])
+        metrics = {metric["metric_name"] for metric in dataset["metrics"]}
         context = json.loads(chart["query_context"])
-        assert context["queries"], name
         assert context["form_data"]["viz_type"] == chart["viz_type"], name
+        (query,) = context["queries"]
+        columns = [c if isinstance(c, str) else c["sqlExpression"] for c in query["columns"]]
+        assert columns and set(columns) <= _columns(dataset), name
+        assert set(query.get("metrics", [])) <= metrics, name
+        assert {column for column, _ in query["orderby"]} <= _columns(dataset) | metrics, name
 
 
 def test_database_reads_the_serving_file_read_only_and_sandboxed() -> None:
@@ -135,109 +112,120 @@ def test_database_reads_the_serving_file_read_only_and_sandboxed() -> None:
     assert database["allow_dml"] is False and database["allow_file_upload"] is False
 
 
-def test_datasets_are_the_zorggebruik_marts() -> None:
-    assert {(dataset["schema"], dataset["table_name"]) for dataset in DATASETS.values()} == {
-        ("main", table) for table in SERVING_COLUMNS
-    }
+def test_datasets_have_dutch_labels_and_a_marker_column() -> None:
     for dataset in DATASETS.values():
         table = dataset["table_name"]
-        assert dataset["main_dttm_col"] == "peildatum", table
-        physical = {column["column_name"] for column in dataset["columns"] if not column["expression"]}
-        assert physical == SERVING_COLUMNS[table], table
         assert all(column["verbose_name"] for column in dataset["columns"]), f"{table}: every column a Dutch label"
         assert all(metric["verbose_name"] for metric in dataset["metrics"]), f"{table}: every metric a Dutch label"
         assert dataset["description"], table
+        if _columns(dataset) & FLAGS:
+            (marker,) = [column for column in dataset["columns"] if column["column_name"] == "markering"]
+            for flag in _columns(dataset) & FLAGS:
+                assert flag in marker["expression"], f"{table}: markering leaves out {flag}"
 
 
-def test_line_charts_plot_the_weighted_rate_by_year() -> None:
-    lines = {chart["slice_name"]: chart for chart in CHARTS.values() if chart["viz_type"] == "echarts_timeseries_line"}
-    assert set(lines) == set(LINE_CHARTS)
-    for title, (table, series) in LINE_CHARTS.items():
-        chart = lines[title]
-        dataset = _dataset_of(chart)
-        assert dataset["table_name"] == table, title
-        params = chart["params"]
-        assert (params["x_axis"], params["time_grain_sqla"], params["groupby"]) == ("peildatum", "P1Y", [series])
-        assert (params["x_axis_time_format"], params["tooltipTimeFormat"]) == ("%Y", "%Y"), title
-        assert (params["x_axis_title"], params["y_axis_title"]) == ("Jaar", "Wmo-cliënten per 1.000 inwoners"), title
-        metrics = {metric["metric_name"]: metric for metric in dataset["metrics"]}
-        (metric,) = params["metrics"]
-        assert metrics[metric]["verbose_name"] == "Wmo-cliënten per 1.000 inwoners", title
-        expression = metrics[metric]["expression"]
-        # A rate from the summed numerator and denominator, never an average of rates.
-        assert "SUM(wmo_clienten)" in expression and "SUM(inwoners)" in expression, title
-        assert "AVG" not in expression.upper(), title
-        if "is_onderdrukt" in SERVING_COLUMNS[table]:
-            # Suppressed cells must not weigh in: their inhabitants would dilute the rate.
-            assert expression.count("WHERE NOT is_onderdrukt") == 2, title
+def test_no_metric_rebuilds_a_suppressed_cell() -> None:
+    """Suppressed cells are NULL; a SUM over regions could give them back (total minus the rest), an AVG of rates
+    is wrong anyway. Metrics on data with suppression take one cell's value, or sum only unsuppressed rows."""
+    for dataset in DATASETS.values():
+        for metric in dataset["metrics"]:
+            expression = metric["expression"].upper()
+            assert "AVG(" not in expression, (dataset["table_name"], metric["metric_name"])
+            if _columns(dataset) & {"is_onderdrukt", "heeft_onderdrukte_cijfers"}:
+                sums = expression.count("SUM(")
+                assert sums == expression.count("FILTER (WHERE NOT IS_ONDERDRUKT)"), metric["metric_name"]
 
 
-def test_harmonised_chart_says_converted_years_are_estimates() -> None:
-    description = _chart(HARMONISED_CHART)["description"]
-    assert "wijkindeling 2024" in description and "geschat" in description
-    assert "Almelo" in description and "2021" in description
-
-
-def test_gemeente_filter_covers_every_chart_but_the_twente_wide_one() -> None:
-    (dashboard,) = DASHBOARDS.values()
-    (native_filter,) = dashboard["metadata"]["native_filter_configuration"]
-    assert native_filter["name"] == "Gemeente"
-    ids = {node["meta"]["uuid"]: node["meta"]["chartId"] for node in _position_charts(dashboard)}
-    gemeente_chart = ids[_chart(GEMEENTE_CHART)["uuid"]]
-    assert native_filter["scope"] == {"rootPath": ["ROOT_ID"], "excluded": [gemeente_chart]}
-    # No chartsInScope: Superset 6.1's import would keep its ids unmapped; the dashboard derives it from the scope.
-    assert "chartsInScope" not in native_filter
-    # Superset applies the filter by column name to every chart in scope, whatever its dataset.
-    (target,) = native_filter["targets"]
-    column = target["column"]["name"]
+def test_single_cell_metrics_are_grouped_by_region() -> None:
+    """MAX(waarde) is one cell only when the chart groups by region (and the period is on an axis or filtered)."""
     for chart in CHARTS.values():
-        assert column in {c["column_name"] for c in _dataset_of(chart)["columns"]}, chart["slice_name"]
-    # An explicit default, applied on load; "first item by default" only pre-selects it in Superset 6.1.
-    assert native_filter["controlValues"]["defaultToFirstItem"] is False
-    default = native_filter["defaultDataMask"]
-    assert default["extraFormData"] == {
-        "filters": [{"col": column, "op": "IN", "val": default["filterState"]["value"]}]
-    }
+        dataset = _dataset(chart["dataset_uuid"])
+        expressions = {m["metric_name"]: m["expression"] for m in dataset["metrics"]}
+        params = chart["params"]
+        metrics = params.get("metrics") or [params.get("metric")]
+        if any(expressions[m].startswith("MAX(") for m in metrics if m):
+            grouped = {*params.get("groupby", []), params.get("x_axis")} if isinstance(params.get("groupby"), list) \
+                else {params.get("groupby"), params.get("x_axis")}  # fmt: skip
+            assert grouped & REGION_COLUMNS, chart["slice_name"]
+
+
+def test_every_chart_names_its_source() -> None:
+    for chart in CHARTS.values():
+        assert re.search(r"(^|\n)Bron: \S", chart["description"]), chart["slice_name"]
+
+
+def test_tables_on_flagged_data_show_the_marker() -> None:
+    for chart in CHARTS.values():
+        dataset = _dataset(chart["dataset_uuid"])
+        if chart["viz_type"] == "table" and _columns(dataset) & FLAGS:
+            assert "markering" in chart["params"]["all_columns"], chart["slice_name"]
+
+
+def test_every_dashboard_says_synthetic_and_has_the_definitions() -> None:
+    for dashboard in DASHBOARDS.values():
+        markdown = " ".join(node["meta"]["code"] for node in _nodes(dashboard, "MARKDOWN")).replace("*", "")
+        assert "Synthetische demodata" in markdown and "synthetische demodata" in markdown
+        assert "definities" in markdown.lower()
+        tables = {_dataset(chart["dataset_uuid"])["table_name"] for chart in _charts_of(dashboard)}
+        assert "dim_indicator" in tables, dashboard["dashboard_title"]
+        # The chart descriptions (with their source) are shown under the charts.
+        ids = sorted(node["meta"]["chartId"] for node in _nodes(dashboard, "CHART"))
+        assert dashboard["metadata"]["expanded_slices"] == {str(i): True for i in ids}
+
+
+@pytest.mark.parametrize("title", DASHBOARD_TITLES)
+def test_native_filters(title: str) -> None:
+    dashboard = _dashboard(title)
+    filters = {f["name"]: f for f in dashboard["metadata"]["native_filter_configuration"]}
+    expected = {"Gemeente", "Jaar"} | ({"Wijk"} if title != "Zorggebruik en zorgkosten" else set())
+    assert set(filters) == expected
+    ids = {node["meta"]["chartId"]: node["meta"]["uuid"] for node in _nodes(dashboard, "CHART")}
+    by_uuid = {chart["uuid"]: chart for chart in CHARTS.values()}
+    for native_filter in filters.values():
+        (target,) = native_filter["targets"]
+        column = target["column"]["name"]
+        assert column in _columns(_dataset(target["datasetUuid"])), native_filter["name"]
+        # No chartsInScope: Superset 6.1's import would keep its ids unmapped; the dashboard derives it.
+        assert "chartsInScope" not in native_filter
+        excluded = native_filter["scope"]["excluded"]
+        assert set(excluded) <= set(ids)
+        for chart_id, uuid in ids.items():
+            if chart_id not in excluded:  # in scope: Superset filters by column name, so the dataset must have it
+                assert column in _columns(_dataset(by_uuid[uuid]["dataset_uuid"])), (native_filter["name"], chart_id)
+        # A required filter has an explicit default, applied on load ("first item" only pre-selects in 6.1).
+        controls, default = native_filter["controlValues"], native_filter["defaultDataMask"]
+        assert controls["defaultToFirstItem"] is False
+        if controls["enableEmptyFilter"]:
+            value = default["filterState"]["value"]
+            assert default["extraFormData"] == {"filters": [{"col": column, "op": "IN", "val": value}]}
+    assert filters["Gemeente"]["defaultDataMask"]["filterState"]["value"] == ["Almelo"]
+    if "Wijk" in filters:
+        assert filters["Wijk"]["cascadeParentIds"] == ["NATIVE_FILTER-gemeente"]
 
 
 def test_layout_rows_fit_the_grid() -> None:
-    (dashboard,) = DASHBOARDS.values()
-    position = dashboard["position"]
-    rows = position["GRID_ID"]["children"]
-    assert all(position[row]["type"] == "ROW" for row in rows)
-    for row in rows:
-        assert sum(position[child]["meta"]["width"] for child in position[row]["children"]) <= 12, row
-    # Markdown and the Twente chart on top, the two wijk charts side by side, the table below.
-    titles = [[position[child]["meta"].get("sliceName", child) for child in position[row]["children"]] for row in rows]
-    assert titles == [
-        ["MARKDOWN-bron", GEMEENTE_CHART],
-        ["Wmo-cliënten per 1.000 inwoners per wijk (wijkindeling per jaar)", HARMONISED_CHART],
-        ["Zorggebruik per wijk en jaar"],
+    for dashboard in DASHBOARDS.values():
+        position = dashboard["position"]
+        for row in position["GRID_ID"]["children"]:
+            assert position[row]["type"] == "ROW"
+            assert sum(position[child]["meta"]["width"] for child in position[row]["children"]) <= 12, row
+
+
+def test_wijkprofiel_shows_strengths_first() -> None:
+    (table,) = [
+        c for c in _charts_of(_dashboard("Wijkprofiel")) if c["slice_name"].startswith("Kerncijfers van de wijk,")
     ]
+    assert table["params"]["order_by_cols"] == ['["rang", true]']  # rang 1 = most favourable z-score
+    assert {"waarde", "peer_mediaan", "oordeel", "markering"} <= set(table["params"]["all_columns"])
 
 
-def test_table_shows_the_figures_and_both_flags() -> None:
-    (table,) = [chart for chart in CHARTS.values() if chart["viz_type"] == "table"]
-    assert {"wijk_naam", "jaar", "inwoners", "wmo_clienten", "wmo_per_1000", "voorlopig", "onderdrukt"} <= set(
-        table["params"]["all_columns"]
-    )
-
-
-def test_markdown_states_source_synthetic_data_and_suppression() -> None:
-    (dashboard,) = DASHBOARDS.values()
-    assert dashboard["dashboard_title"] == "Zorggebruik"
-    markdown = " ".join(
-        node["meta"]["code"]
-        for node in dashboard["position"].values()
-        if isinstance(node, dict) and node["type"] == "MARKDOWN"
-    ).replace("*", "")
-    assert "Synthetische demodata" in markdown
-    assert "Bron: CBS Kerncijfers wijken en buurten" in markdown
-    assert "minder dan 10" in markdown
-    # Which chart shows which wijk classification, and that converted years are estimates.
-    assert "elk jaar op de wijkindeling van dat jaar" in markdown
-    assert "omgezet naar de wijkindeling 2024" in markdown and "schattingen (geschat)" in markdown
-    assert "volgt het gemeentefilter niet" in markdown
+def test_build_refuses_a_column_the_dataset_lacks() -> None:
+    dataset = next(iter(DATASETS.values()))
+    chart = {"viz": "table", "title": "T", "columns": ["bestaat_niet"], "source": "Bron: test"}
+    with pytest.raises(SpecError, match="bestaat_niet"):
+        build_chart("t", chart, dataset, "slug")
+    with pytest.raises(SpecError, match="Bron:"):
+        build_chart("t", {**chart, "columns": [], "source": "CBS"}, dataset, "slug")
 
 
 def _bundle(serving: Path) -> dict[str, str]:

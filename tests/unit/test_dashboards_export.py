@@ -44,6 +44,8 @@ def _as_superset_exports_it(tree: dict[str, str], chart_id_offset: int = 40) -> 
             charts = [
                 n["meta"]["chartId"] for n in doc["position"].values() if isinstance(n, dict) and n["type"] == "CHART"
             ]
+            expanded = doc["metadata"]["expanded_slices"]
+            doc["metadata"]["expanded_slices"] = {str(int(key) + chart_id_offset): on for key, on in expanded.items()}
             for native_filter in doc["metadata"]["native_filter_configuration"]:
                 excluded = [i + chart_id_offset for i in native_filter["scope"]["excluded"]]
                 native_filter["scope"]["excluded"] = excluded

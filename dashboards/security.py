@@ -1,0 +1,184 @@
+"""Roles, users and row-level security from dashboards/security.yaml, through Superset's security REST API.
+
+Called by ``dashboards.provision`` after the assets are imported (the permissions name the imported datasets).
+Idempotent: roles, users and RLS rules are found by name and updated in place; a role's permission set is
+replaced as a whole, so a permission taken out of the file is taken away on the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dashboards.provision import ASSETS_DIR, SupersetClient
+from dashboards.superset_state import SupersetState, parse_env_file, write_private
+
+SECURITY_FILE = Path(__file__).resolve().with_name("security.yaml")
+GEMEENTE_COLUMN = "gemeente_code"  # datasets with this column get the row-level security filter
+GEMEENTE_CODE = re.compile(r"GM\d{4}")
+
+
+def rison_string(value: str) -> str:
+    """A string as a rison literal, for Superset's ``?q=`` queries."""
+    return "'" + value.replace("!", "!!").replace("'", "!'") + "'"
+
+
+def _by_name(client: SupersetClient, path: str, column: str, value: str) -> dict[str, Any] | None:
+    query = f"(filters:!((col:{column},opr:eq,value:{rison_string(value)})),page_size:100)"
+    (found,) = client.request("GET", path, params={"q": query})["result"] or [None]
+    return found
+
+
+def _all_pages(client: SupersetClient, path: str, columns: str = "") -> list[dict[str, Any]]:
+    rows, page = [], 0
+    while True:
+        listed = client.request("GET", path, params={"q": f"({columns}page:{page},page_size:100)"})["result"]
+        rows += listed
+        if len(listed) < 100:
+            return rows
+        page += 1
+
+
+@dataclass(frozen=True)
+class Datasets:
+    """The provisioned datasets: id per table, and which tables carry a gemeente column."""
+
+    ids: dict[str, int]
+    with_gemeente: list[str]
+    database_id: int
+    database_name: str
+
+
+def provisioned_datasets(client: SupersetClient, assets_dir: Path = ASSETS_DIR) -> Datasets:
+    docs = [yaml.safe_load(path.read_text("utf-8")) for path in sorted((assets_dir / "datasets").rglob("*.yaml"))]
+    listed = _all_pages(client, "/api/v1/dataset/", "columns:!(id,uuid,table_name,database.id,database.database_name),")
+    by_uuid = {row["uuid"]: row for row in listed}
+    ids = {doc["table_name"]: by_uuid[doc["uuid"]]["id"] for doc in docs}
+    with_gemeente = [doc["table_name"] for doc in docs if GEMEENTE_COLUMN in {c["column_name"] for c in doc["columns"]}]
+    database = by_uuid[docs[0]["uuid"]]["database"]
+    return Datasets(ids, with_gemeente, database["id"], database["database_name"])
+
+
+def _permission_ids(client: SupersetClient, spec: dict[str, Any], datasets: Datasets) -> list[int]:
+    """The permission-view ids a role spec grants: its base roles' minus `without`, plus data access."""
+    roles = {row["name"]: row["id"] for row in _all_pages(client, "/api/v1/security/roles/")}
+    granted: set[tuple[str, str]] = set()
+    for base in spec.get("based_on", []):
+        for row in client.request("GET", f"/api/v1/security/roles/{roles[base]}/permissions/")["result"]:
+            granted.add((row["permission_name"], row["view_menu_name"]))
+    for rule in spec.get("without", []):
+        permission, view = (part.strip() for part in rule.split(" on ", 1))
+        granted = {(p, v) for p, v in granted if not (p == permission and view in ("*", v))}
+    if spec.get("datasets"):
+        granted |= {("datasource_access", f"[{datasets.database_name}].[{t}](id:{i})") for t, i in datasets.ids.items()}
+    if spec.get("database"):
+        granted.add(("database_access", f"[{datasets.database_name}].(id:{datasets.database_id})"))
+    views = {
+        (row["permission"]["name"], row["view_menu"]["name"]): row["id"]
+        for row in _all_pages(client, "/api/v1/security/permissions-resources/")
+    }
+    if missing := sorted(granted - set(views)):
+        raise ValueError(f"Superset has no permission(s) {missing}; is every dataset provisioned?")
+    return sorted(views[pair] for pair in granted)
+
+
+def ensure_role(client: SupersetClient, name: str, permission_ids: list[int]) -> int:
+    role = _by_name(client, "/api/v1/security/roles/", "name", name)
+    role_id = role["id"] if role else client.request("POST", "/api/v1/security/roles/", json={"name": name})["id"]
+    # Replaces the role's whole permission set (FAB's add_role_permissions assigns, it does not append).
+    client.request(
+        "POST", f"/api/v1/security/roles/{role_id}/permissions", json={"permission_view_menu_ids": permission_ids}
+    )
+    return role_id
+
+
+def region_role_name(gemeenten: list[str]) -> str:
+    return f"Gemeente {'+'.join(sorted(gemeenten))}"
+
+
+def ensure_rls(client: SupersetClient, gemeenten: list[str], role_id: int, datasets: Datasets) -> None:
+    """One rule per set of gemeenten: rows of other gemeenten are filtered out of every dataset with the column."""
+    if bad := [code for code in gemeenten if not GEMEENTE_CODE.fullmatch(code)]:
+        raise ValueError(f"security.yaml: {bad} are not CBS gemeente codes (GM + 4 digits)")
+    name = f"Alleen {'+'.join(sorted(gemeenten))}"
+    body = {
+        "name": name,
+        "description": "Uit dashboards/security.yaml (dashboards.provision); wijzig het daar.",
+        "filter_type": "Regular",
+        "tables": sorted(datasets.ids[table] for table in datasets.with_gemeente),
+        "roles": [role_id],
+        "group_key": "gemeente",
+        # Codes are checked against GM + 4 digits above, so they are safe to quote into SQL.
+        "clause": f"{GEMEENTE_COLUMN} IN ({', '.join(repr(code) for code in sorted(gemeenten))})",
+    }
+    rule = _by_name(client, "/api/v1/rowlevelsecurity/", "name", name)
+    if rule:
+        client.request("PUT", f"/api/v1/rowlevelsecurity/{rule['id']}", json=body)
+    else:
+        client.request("POST", "/api/v1/rowlevelsecurity/", json=body)
+
+
+def user_passwords(
+    state: SupersetState, usernames: list[str], environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Each user's password: ``SBM_SUPERSET_PASSWORD_<USERNAME>``, else generated once into users.env (0600)."""
+    env = os.environ if environ is None else environ
+    path = state.home / "users.env"
+    stored = parse_env_file(path) if path.exists() else {}
+    key = {name: f"SBM_SUPERSET_PASSWORD_{name.upper()}" for name in usernames}
+    missing = [name for name in usernames if key[name] not in env and key[name] not in stored]
+    if missing:
+        stored |= {key[name]: secrets.token_urlsafe(18) for name in missing}
+        path.unlink(missing_ok=True)
+        write_private(path, "# Generated by dashboards.security. Keep private (mode 0600); never commit.\n"
+                      + "".join(f"{k}={v}\n" for k, v in sorted(stored.items())))  # fmt: skip
+    return {name: env.get(key[name]) or stored[key[name]] for name in usernames}
+
+
+def ensure_user(client: SupersetClient, user: dict[str, Any], role_ids: list[int], password: str) -> None:
+    body = {
+        "username": user["username"],
+        "first_name": user["first_name"],
+        "last_name": user["last_name"],
+        "email": user["email"],
+        "active": True,
+        "roles": role_ids,
+    }
+    found = _by_name(client, "/api/v1/security/users/", "username", user["username"])
+    if found:
+        # The password is set when the user is created; later runs leave a changed password alone.
+        client.request("PUT", f"/api/v1/security/users/{found['id']}", json=body)
+    else:
+        client.request("POST", "/api/v1/security/users/", json={**body, "password": password})
+
+
+def load_security(path: Path = SECURITY_FILE) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def apply_security(client: SupersetClient, state: SupersetState, security: dict[str, Any] | None = None) -> list[str]:
+    """Roles, row-level security and users as security.yaml says; returns the usernames."""
+    security = security or load_security()
+    datasets = provisioned_datasets(client)
+    roles = {
+        name: ensure_role(client, name, _permission_ids(client, spec, datasets))
+        for name, spec in security["roles"].items()
+    }
+    users = security.get("users", [])
+    passwords = user_passwords(state, [user["username"] for user in users])
+    for user in users:
+        role_ids = [roles[user["role"]]]
+        if user.get("gemeenten"):
+            # RLS rules attach to roles: one permission-less role per set of gemeenten carries the filter.
+            region_role = ensure_role(client, region_role_name(user["gemeenten"]), [])
+            ensure_rls(client, user["gemeenten"], region_role, datasets)
+            role_ids.append(region_role)
+        ensure_user(client, user, role_ids, passwords[user["username"]])
+    return [user["username"] for user in users]

@@ -1,0 +1,52 @@
+"""dashboards/security.yaml and the parts of dashboards.security that need no Superset."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from dashboards.security import load_security, region_role_name, rison_string, user_passwords
+from dashboards.superset_state import SupersetState
+
+SECURITY = load_security()
+
+
+def test_viewer_cannot_edit_export_or_query() -> None:
+    lezer = SECURITY["roles"]["Lezer"]
+    assert lezer["based_on"] == ["Gamma"]  # not sql_lab: no SQL Lab
+    assert not lezer.get("database"), "database_access would open SQL Lab's schema browser to it"
+    for rule in ("can_write on Chart", "can_write on Dashboard", "can_csv on *", "can_export on *",
+                 "can_explore on *", "can_samples on *", "can_view_chart_as_table on *"):  # fmt: skip
+        assert rule in lezer["without"], rule
+
+
+def test_analyst_has_sql_lab_on_the_serving_database() -> None:
+    analist = SECURITY["roles"]["Analist"]
+    assert "sql_lab" in analist["based_on"] and analist["database"] is True
+
+
+def test_users_have_known_roles_valid_gemeenten_and_no_password_in_the_file() -> None:
+    for user in SECURITY["users"]:
+        assert user["role"] in SECURITY["roles"]
+        assert not {"password", "wachtwoord"} & set(user)
+        assert all(len(code) == 6 and code.startswith("GM") for code in user.get("gemeenten", []))
+    assert any(user.get("gemeenten") for user in SECURITY["users"]), "the demo shows row-level security"
+
+
+def test_generated_passwords_are_private_stable_and_overridable(tmp_path: Path) -> None:
+    state = SupersetState(home=tmp_path)
+    first = user_passwords(state, ["lezer", "analist"], environ={})
+    path = tmp_path / "users.env"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(set(first.values())) == 2 and all(len(p) >= 16 for p in first.values())
+    assert user_passwords(state, ["lezer", "analist"], environ={}) == first
+    env = {"SBM_SUPERSET_PASSWORD_LEZER": "uit-de-omgeving"}
+    assert user_passwords(state, ["lezer"], environ=env) == {"lezer": "uit-de-omgeving"}
+    added = user_passwords(state, ["lezer", "analist", "nieuw"], environ={})
+    assert {k: added[k] for k in first} == first and added["nieuw"]
+
+
+def test_rison_and_role_names() -> None:
+    assert rison_string("Alleen GM0141") == "'Alleen GM0141'"
+    assert rison_string("it's!") == "'it!'s!!'"
+    assert region_role_name(["GM0153", "GM0141"]) == "Gemeente GM0141+GM0153"
