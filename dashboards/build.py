@@ -411,6 +411,23 @@ def _native_filter(spec: dict[str, Any], datasets: dict[str, dict[str, Any]], pl
     }
 
 
+def _add_sources_row(position: dict[str, Any], spec: dict[str, Any], charts: dict[str, dict[str, Any]]) -> None:
+    """A last, full-width markdown row: every chart's source, generated from the charts' `source`.
+
+    Superset 6.1 does not show a chart's description on the dashboard (its expanded-description panel reads a
+    field the charts API does not fill), so the sources are listed on the dashboard itself.
+    """
+    lines = [f"- *{doc['slice_name']}*: {doc['description'].rsplit('Bron: ', 1)[1]}" for doc in charts.values()]
+    row_id, node_id = f"ROW-{len(position['GRID_ID']['children']) + 1}", "MARKDOWN-bronnen"
+    position["GRID_ID"]["children"].append(row_id)
+    position[row_id] = {"children": [node_id], "id": row_id, "meta": {"background": "BACKGROUND_TRANSPARENT"},
+                        "parents": ["ROOT_ID", "GRID_ID"], "type": "ROW"}  # fmt: skip
+    code = "#### Bron per grafiek\n" + "\n".join(lines) + "\n\n(Synthetische demodata.)\n"
+    meta = {"code": code, "height": 12 + 5 * len(lines), "width": 12}
+    position[node_id] = {"children": [], "id": node_id, "meta": meta, "parents": ["ROOT_ID", "GRID_ID", row_id],
+                         "type": "MARKDOWN"}  # fmt: skip
+
+
 def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], chart_tables: dict[str, str],
                     datasets: dict[str, dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
     position: dict[str, Any] = {
@@ -442,6 +459,7 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
                 position[node_id] = {"children": [], "id": node_id, "meta": meta, "parents": parents,
                                      "type": "MARKDOWN"}  # fmt: skip
             position[row_id]["children"].append(node_id)
+    _add_sources_row(position, spec, charts)
     # Chart ids 1..n in the order of the layout keys, as dashboards.export renumbers them.
     placed = []
     for number, node_id in enumerate(sorted(k for k in position if k.startswith("CHART-")), start=1):
@@ -453,8 +471,7 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
         "color_scheme": "supersetColors",
         "color_scheme_domain": [],
         "cross_filters_enabled": False,
-        # Every chart's description (with its "Bron: ...") shown under its title.
-        "expanded_slices": {str(number): True for _, number, _ in placed},
+        "expanded_slices": {},
         "global_chart_configuration": {},
         "label_colors": {},
         "map_label_colors": {},
