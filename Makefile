@@ -13,7 +13,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export UV_PYTHON := $(PYTHON)
 export UV_LINK_MODE := copy
 
-.PHONY: help setup prepare demo-data refresh serve demo test browser lint docs clean reset
+.PHONY: help setup prepare demo-data refresh serve demo test browser benchmark lint docs clean reset
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ browser: ## install Debian's chromium and chromedriver for the browser tests, if
 
 test: prepare browser ## run the whole test suite, including the end-to-end browser test
 	$(VENV)/bin/pytest
+
+benchmark: setup ## median and p95 of the chart-data API over every dashboard chart (needs `make serve` running)
+	$(PY) scripts/benchmark_dashboards.py
 
 docs: prepare ## dbt documentation (models, catalogue, lineage) as one offline page: dbt_project/target/static_index.html
 	cd dbt_project && SBM_WAREHOUSE=$$($(abspath $(PY)) -c "from pipelines.config import Settings; print(Settings.from_env().warehouse)") \

@@ -117,9 +117,7 @@ def dashboard_slugs(assets_dir: Path = ASSETS_DIR) -> list[str]:
     return [doc["slug"] for doc in docs]
 
 
-def provision(
-    client: SupersetClient, serving: Path, state: SupersetState, assets_dir: Path = ASSETS_DIR
-) -> list[str]:
+def provision(client: SupersetClient, serving: Path, state: SupersetState, assets_dir: Path = ASSETS_DIR) -> list[str]:
     """Import every asset, then roles, users and row-level security (security.yaml); returns the dashboard URLs."""
     from dashboards.security import apply_security  # imported here: dashboards.security uses this module's client
 

@@ -1,4 +1,4 @@
-"""Session fixtures for the end-to-end tests: a serving file, a running Superset, a provisioned dashboard.
+"""Session fixtures for the end-to-end tests: a serving file, a running Superset, the provisioned dashboards.
 
 Superset is slow to initialise (~30 s) and to start (~15 s), so everything here is session-scoped and runs once;
 the server always stops in teardown.
@@ -6,45 +6,30 @@ the server always stops in teardown.
 
 from __future__ import annotations
 
+import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from superset_e2e import ChartData, inventory
 
-from dashboards.provision import SupersetClient
+from dashboards.provision import SupersetClient, dashboard_slugs, provision
 from dashboards.serve import start_superset, wait_until_healthy
-from dashboards.superset_state import Credentials, SupersetState, ensure_state
-
-# One known value per dataset, computed by hand from the synthetic demo data (tests/integration checks the counts);
-# every chart on a dataset must show its value. Each value is found in a chart by its year and the series (line
-# charts) or the code (table).
-KNOWN_VALUES: dict[str, dict[str, Any]] = {
-    # Wijk WK014101 "Binnenstad" (Almelo) in 2021, on the 2021 wijk classification: 680 Wmo clients among 6,280
-    # inhabitants: 680 * 1000 / 6280 = 108.28 -> 108.3 per 1,000.
-    "fct_zorggebruik_wijk": {
-        "code_column": "wijk_code", "code": "WK014101", "name_column": "wijk_naam", "jaar": 2021, "wmo_per_1000": 108.3,
-    },
-    # Wijk WK014113 "Nieuwstraat-Haghuis" (Almelo) in 2020, converted to the 2024 classification: it is the 2020 wijken
-    # Nieuwstraatkwartier (720 clients, 6,620 inhabitants) and Haghuis (655 clients, 8,035 inhabitants) merged in 2021:
-    # (720 + 655) * 1000 / (6,620 + 8,035) = 1,375 * 1000 / 14,655 = 93.82 -> 93.8 per 1,000.
-    "fct_zorggebruik_wijk_geharmoniseerd": {
-        "code_column": "wijk_code", "code": "WK014113", "name_column": "wijk_naam", "jaar": 2020, "wmo_per_1000": 93.8,
-    },
-    # Gemeente GM0141 Almelo in 2024: 6,224 Wmo clients among 74,283 inhabitants:
-    # 6,224 * 1000 / 74,283 = 83.79 -> 83.8 per 1,000.
-    "fct_zorggebruik_gemeente": {
-        "code_column": "gemeente_code", "code": "GM0141", "name_column": "gemeente_naam", "jaar": 2024,
-        "wmo_per_1000": 83.8,
-    },
-}  # fmt: skip
+from dashboards.superset_state import Credentials, SupersetState, ensure_state, parse_env_file
+from pipelines.config import Settings
 
 
 @pytest.fixture(scope="session")
-def serving_db(demo_pipeline) -> tuple[Path, dict[str, dict[str, Any]]]:
-    """(path to serving.duckdb, {dataset: its known value}): the demo region published by a real pipeline run."""
-    return demo_pipeline.serving, KNOWN_VALUES
+def demo(demo_pipeline: Settings) -> Settings:
+    """The demo region published by a real pipeline run: .serving is what Superset reads, .warehouse its source."""
+    return demo_pipeline
+
+
+@pytest.fixture(scope="session")
+def serving_db(demo: Settings) -> Path:
+    return demo.serving
 
 
 def free_port() -> int:
@@ -80,3 +65,73 @@ def superset_url(superset_state: SupersetState, superset_credentials: Credential
 @pytest.fixture(scope="session")
 def client(superset_url: str, superset_credentials: Credentials) -> SupersetClient:
     return SupersetClient(superset_url, superset_credentials.admin_username, superset_credentials.admin_password)
+
+
+@pytest.fixture(scope="session")
+def provisioned(client: SupersetClient, serving_db: Path, superset_state: SupersetState) -> dict[str, Any]:
+    """Provision once for the session (assets, roles, users, RLS); returns what Superset held right after."""
+    provision(client, serving_db, superset_state)
+    return inventory(client)
+
+
+@pytest.fixture(scope="session")
+def chart_data() -> ChartData:
+    """The chart's saved query, fresh from DuckDB (force), with dashboard filters added as the dashboard adds them."""
+
+    def fetch(client: SupersetClient, chart_id: int, filters: dict[str, Any]) -> list[dict[str, Any]]:
+        context = json.loads(client.request("GET", f"/api/v1/chart/{chart_id}")["result"]["query_context"])
+        for query in context["queries"]:
+            query["filters"] += [{"col": col, "op": "IN", "val": [value]} for col, value in filters.items()]
+        context["force"] = True
+        return client.request("POST", "/api/v1/chart/data", json=context)["result"][0]["data"]
+
+    return fetch
+
+
+@pytest.fixture(scope="session")
+def dashboards(client: SupersetClient, provisioned: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per slug: the dashboard's id, its native filters and its charts (id, slice_name, viz_type, dataset, the
+    filter columns that apply to it and their defaults), as this instance holds them after the import."""
+    tables = dict(provisioned["/api/v1/dataset/"])
+    result = {}
+    for slug in dashboard_slugs():
+        dashboard = client.request("GET", f"/api/v1/dashboard/{slug}")["result"]
+        filters = json.loads(dashboard["json_metadata"])["native_filter_configuration"]
+        charts = client.request("GET", f"/api/v1/dashboard/{dashboard['id']}/charts")["result"]
+        result[dashboard["slug"]] = {
+            "id": dashboard["id"],
+            "title": dashboard["dashboard_title"],
+            "filters": filters,
+            "charts": [
+                {
+                    "id": chart["id"],
+                    "slice_name": chart["slice_name"],
+                    "viz_type": chart["form_data"]["viz_type"],
+                    "dataset": tables[int(chart["form_data"]["datasource"].split("__")[0])],
+                    "filtered_by": {
+                        f["targets"][0]["column"]["name"] for f in filters if chart["id"] not in f["scope"]["excluded"]
+                    },
+                    # What the dashboard applies on load: the defaults of the filters in whose scope the chart is.
+                    "defaults": {
+                        f["targets"][0]["column"]["name"]: f["defaultDataMask"]["filterState"]["value"][0]
+                        for f in filters
+                        if chart["id"] not in f["scope"]["excluded"] and f["defaultDataMask"]["filterState"]
+                    },
+                }
+                for chart in charts
+            ],
+        }
+    return result
+
+
+@pytest.fixture(scope="session")
+def login_as(
+    superset_url: str, superset_state: SupersetState, provisioned: dict[str, Any]
+) -> Callable[[str], SupersetClient]:
+    """A client logged in as one of security.yaml's users, with the password provisioning generated."""
+    passwords = parse_env_file(superset_state.home / "users.env")
+
+    def login(username: str) -> SupersetClient:
+        return SupersetClient(superset_url, username, passwords[f"SBM_SUPERSET_PASSWORD_{username.upper()}"])
+
+    return login

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from dashboards.build import SpecError, build_chart, secure_filename
+from dashboards.build import secure_filename
+from dashboards.charts import SpecError, build_chart
 from dashboards.provision import ASSETS_DIR, BUNDLE_ROOT, SERVING_PATH_PLACEHOLDER, build_bundle, serving_uri_path
 
 
