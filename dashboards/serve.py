@@ -203,6 +203,7 @@ def run() -> NoReturn:
             + "".join(f"  Superset  {url}\n" for url in dashboards)
             + f"  Dagster   {dagster_line}\n"
             f"  Log in as '{credentials.admin_username}'; the password is in {state.credentials_file}\n"
+            f"  Users of dashboards/security.yaml (Lezer, Analist): passwords in {state.home / 'users.env'}\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
         )
