@@ -13,6 +13,7 @@ import argparse
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,8 @@ def load_spec(spec_dir: Path = SPEC_DIR) -> tuple[dict[str, Any], list[dict[str,
 
 
 def serving_columns(serving: Path, tables: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """{table: [(column, DuckDB type)]} in table order, read from the published serving file."""
+    """{table: [(column, DuckDB type)]} in table order, read from the published serving file; every table of
+    `tables` must be there."""
     with duckdb.connect(str(serving), read_only=True) as conn:
         rows = conn.execute(
             "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' "
@@ -177,7 +179,7 @@ def _native_filter(spec: dict[str, Any], datasets: dict[str, dict[str, Any]], pl
             "filterState": {"value": [default]},
             "ownState": {},
         }
-    return {
+    config = {
         "cascadeParentIds": [f"NATIVE_FILTER-{parent}" for parent in spec.get("parents", [])],
         "controlValues": {
             "defaultToFirstItem": False,
@@ -196,13 +198,18 @@ def _native_filter(spec: dict[str, Any], datasets: dict[str, dict[str, Any]], pl
         "targets": [{"column": {"name": column}, "datasetUuid": dataset["uuid"]}],
         "type": "NATIVE_FILTER",
     }
+    if spec.get("options_where"):  # which rows of the dataset offer the filter's values, e.g. only wijken
+        config["adhoc_filters"] = [
+            {"clause": "WHERE", "expressionType": "SQL", "sqlExpression": spec["options_where"], "subject": None}
+        ]
+    return config
 
 
 def _add_sources_row(position: dict[str, Any], spec: dict[str, Any], charts: dict[str, dict[str, Any]]) -> None:
     """A last, full-width markdown row: every chart's source, generated from the charts' `source`.
 
-    Superset 6.1 does not show a chart's description on the dashboard (its expanded-description panel reads a
-    field the charts API does not fill), so the sources are listed on the dashboard itself.
+    Superset 6.1 does not show a chart's description on the dashboard (not even with `expanded_slices` set), so
+    the sources are listed on the dashboard itself.
     """
     lines = [f"- *{doc['slice_name']}*: {doc['description'].rsplit('Bron: ', 1)[1]}" for doc in charts.values()]
     row_id, node_id = f"ROW-{len(position['GRID_ID']['children']) + 1}", "MARKDOWN-bronnen"
@@ -286,16 +293,24 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
 # ---------------------------------------------------------------------------------------------------- the tree
 
 
-def build_tree(serving: Path, spec_dir: Path = SPEC_DIR, assets_dir: Path = ASSETS_DIR) -> dict[str, str]:
+def build_tree(
+    serving: Path, spec_dir: Path = SPEC_DIR, assets_dir: Path = ASSETS_DIR, log: Callable[[str], None] = print
+) -> dict[str, str]:
     """{path below assets/: YAML} for the database (kept as committed), datasets, charts and dashboards."""
     datasets_spec, dashboard_specs = load_spec(spec_dir)
     (database_file,) = sorted((assets_dir / "databases").glob("*.yaml"))
     database = yaml.safe_load(database_file.read_text("utf-8"))
-    tables = list(datasets_spec["datasets"])
-    physical = serving_columns(serving, tables)
+    required = [table for table, spec in datasets_spec["datasets"].items() if not spec.get("pending")]
+    physical = serving_columns(serving, required)
+    # A `pending` dataset is a mart another change is adding: until the serving file has it, it and the
+    # dashboards that use it are left out (said on the console), so the rest stays buildable and testable.
+    waiting = {table: spec["pending"] for table, spec in datasets_spec["datasets"].items() if table not in physical}
+    for table, reason in waiting.items():
+        log(f"left out until serving.duckdb has it: dataset {table} ({reason})")
     datasets = {
         table: build_dataset(table, spec, datasets_spec["labels"], physical[table], database["uuid"])
         for table, spec in datasets_spec["datasets"].items()
+        if table not in waiting
     }
     folder = f"datasets/{secure_filename(database['database_name'])}"
     tree = {
@@ -304,6 +319,9 @@ def build_tree(serving: Path, spec_dir: Path = SPEC_DIR, assets_dir: Path = ASSE
     }
     tree |= {f"{folder}/{table}.yaml": dump_yaml(doc) for table, doc in datasets.items()}
     for spec in dashboard_specs:
+        if missing := sorted({chart["dataset"] for chart in spec["charts"].values()} & set(waiting)):
+            log(f"left out: dashboard {spec['title']!r}, it needs {missing}")
+            continue
         charts, chart_tables = {}, {}
         for key, chart in spec["charts"].items():
             if chart["dataset"] not in datasets:
@@ -326,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     serving = args.serving or Settings.from_env().serving
     try:
-        tree = build_tree(serving)
+        tree = build_tree(serving, log=lambda message: print(f"[build] note: {message}"))
     except (SpecError, OSError, duckdb.Error) as error:
         print(f"[build] ERROR: {error}", file=sys.stderr)
         return 1
