@@ -20,6 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboards.provision import dashboard_slugs
 from dashboards.superset_state import Credentials, SupersetState, parse_env_file
 from pipelines.config import Settings
 from pipelines.publish import publish_marts
@@ -142,7 +143,7 @@ def _chart_data_statuses(events: list[dict[str, Any]]) -> list[int]:
     return [response["status"] for response in responses if "/api/v1/chart/data" in response["url"]]
 
 
-@pytest.mark.parametrize("slug", ["zorggebruik", "ecosysteem", "wijkprofiel"])
+@pytest.mark.parametrize("slug", dashboard_slugs())
 def test_dashboard_renders_in_chromium(
     browser: WebDriver,
     superset_url: str,

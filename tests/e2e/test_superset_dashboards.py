@@ -16,7 +16,7 @@ from superset_e2e import KNOWN_VALUES, RAW_INPUTS, ChartData, KnownValue, invent
 
 from dashboards.build import build_tree
 from dashboards.export import export_dashboards
-from dashboards.provision import ASSETS_DIR, ProvisionError, SupersetClient, provision
+from dashboards.provision import ASSETS_DIR, ProvisionError, SupersetClient, dashboard_slugs, provision
 from dashboards.superset_state import Credentials, SupersetState, ensure_state
 from pipelines.config import Settings
 
@@ -96,6 +96,10 @@ def _matches(row: dict[str, Any], wanted: dict[str, Any]) -> bool:
         return value == expected
 
     return all(same(row.get(column), expected) for column, expected in wanted.items())
+
+
+def test_every_dashboard_has_a_hand_computed_value() -> None:
+    assert sorted(known.dashboard for known in KNOWN_VALUES) == sorted(dashboard_slugs())
 
 
 @pytest.mark.parametrize("known", KNOWN_VALUES, ids=lambda known: known.dashboard)
