@@ -3,7 +3,7 @@
 import csv
 import io
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pipelines.demo.care_export import BAD_EXPORT_ROWS, EXPORT_DATE, care_export
 from pipelines.demo.care_history import YEARS, allocations, care_history, in_care
