@@ -76,7 +76,9 @@ def _words_in(con: duckdb.DuckDBPyConnection, needles: list[str]) -> list[tuple[
         "AND database_name = current_database() AND table_name <> '_needles' ORDER BY ALL"
     ).fetchall()
     for schema, table, column in columns:
-        words = r"'[0-9]+(?:\.[0-9]+)?|[^\W\d_]+'"  # whole numbers (a decimal is one word) and words
+        # a pseudonym (64 hex digits) is one word, else its digit runs could match a BSN by chance; whole numbers
+        # (a decimal is one word) and words
+        words = r"'[0-9a-f]{64}|[0-9]+(?:\.[0-9]+)?|[^\W\d_]+'"
         hits = con.execute(
             f"""SELECT DISTINCT word FROM (
                     SELECT unnest(regexp_extract_all(CAST("{column}" AS VARCHAR), {words})) AS word
@@ -91,6 +93,6 @@ def _words_in(con: duckdb.DuckDBPyConnection, needles: list[str]) -> list[tuple[
 def words_in() -> Callable[[duckdb.DuckDBPyConnection, list[str]], list[tuple[str, str, str]]]:
     """(table, column, needle) for every needle (a whole number or word, e.g. a BSN or a surname) that occurs in
     any column of any table or view of a database, every value cast to text (lists, maps, structs included). A
-    decimal number is one word (the digits of 1653832.9999999998 are no BSN). For proving that no BSN or name got
-    into the warehouse."""
+    decimal number is one word (the digits of 1653832.9999999998 are no BSN), and so is a pseudonym (an HMAC in
+    hex). For proving that no BSN or name got into the warehouse."""
     return _words_in

@@ -33,10 +33,11 @@ class Failure:
     unexpected_count: int | None
     examples: list[Any]
 
-    def describe(self) -> str:
+    def describe(self, examples: bool = True) -> str:
+        """What failed; with `examples`, up to three of the values found (never stored in the warehouse)."""
         where = f" on {self.column}" if self.column else ""
         count = f": {self.unexpected_count} unexpected" if self.unexpected_count is not None else ""
-        sample = f", e.g. {self.examples[:3]}" if self.examples else ""
+        sample = f", e.g. {self.examples[:3]}" if self.examples and examples else ""
         return f"{self.expectation}{where}{count}{sample}"
 
 

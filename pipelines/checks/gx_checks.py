@@ -9,6 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.assets.dbt import MART_KEYS
 from pipelines.checks.gx import suite_path, validate
+from pipelines.checks.results import CheckResult, record
 from pipelines.resources import WAREHOUSE_POOL
 from pipelines.sources.cbs.registry import load_registry
 
@@ -31,8 +32,19 @@ def gx_check(asset_key: dg.AssetKey, suites: list[str], query: str) -> dg.AssetC
         failures = [failure for outcome in outcomes for failure in outcome.failures]
         for failure in failures:
             context.log.error(f"{asset_key.to_user_string()}: {failure.describe()}")
+        passed = all(outcome.success for outcome in outcomes)
+        with warehouse.get_connection() as con:  # the outcome for the data-quality marts, without failing values
+            record(con, context.run.run_id, [CheckResult(
+                kind="gx",
+                target=".".join(asset_key.path),
+                check_name=f"gx_{asset_key.path[-1]}",
+                status="pass" if passed else "fail",
+                failures=len(failures),
+                rows_checked=len(frame),
+                details="; ".join(failure.describe(examples=False) for failure in failures) or None,
+            )])  # fmt: skip
         return dg.AssetCheckResult(
-            passed=all(outcome.success for outcome in outcomes),
+            passed=passed,
             severity=dg.AssetCheckSeverity.ERROR,
             metadata={
                 "suites": ", ".join(f"expectations/{p.name}" for p in paths),

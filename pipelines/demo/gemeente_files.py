@@ -20,7 +20,6 @@ carry the mess real deliveries have:
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -32,16 +31,18 @@ from pathlib import Path
 from lxml import etree
 from openpyxl import Workbook
 
+from pipelines.demo.care_export import BAD_EXPORT_ROWS as BAD_EXPORT_ROWS  # the demo's bad rows, in one place
+from pipelines.demo.care_export import care_export
+from pipelines.demo.care_history import PRODUCTS
+from pipelines.demo.care_history import YEARS as CARE_YEARS
+from pipelines.demo.common import LABEL, csv_text, person_name, synthetic_bsn
 from pipelines.demo.geography import Gemeente, Placement, demo_region, placements, postcode_table, rng
 from pipelines.demo.population import area_year
 
-LABEL = "SYNTHETISCHE DEMODATA"
 SUBSIDY_YEARS = range(2019, 2025)
 CARE_YEAR = 2024
-EXPORT_DATE = "2025-01-20"
 INDICATOR_YEARS = (2020, 2022, 2024)
 BAD_SUBSIDY_ROWS = 4  # Almelo: text amount, unknown wijk, grant date in the future, negative amount
-BAD_EXPORT_ROWS = 3  # Almelo care export: invalid BSN, negative amount without credit, period after the export
 BAD_INITIATIVE_ROWS = 1  # Hengelo 2024: a wijk name that is no wijk of Hengelo
 BAD_VOORZIENING_ROWS = 2  # neither wijk nor postcode; a kind that is not on the list
 BAD_INDICATOR_ROWS = 2  # a period in the future; a region that does not exist
@@ -55,41 +56,15 @@ SCHEMES = (  # name, share of a wijk's budget, typical applicants
     ("Welzijnsopdracht sociale basis", 0.26, ("Stichting Welzijn {gem}",)),
     ("Wijkplatform en bewonersoverleg", 0.06, ("Wijkraad {wijk}",)),
 )
-FIRST_NAMES = ("Anna", "Bram", "Fatima", "Gerrit", "Henk", "Ilse", "Jan", "Kees", "Mohamed", "Noor", "Sanne", "Wim")
-SURNAMES = ("Bakker", "Jansen", "Kok", "Meijer", "Mulder", "Nijhuis", "Oude Egberink", "Smit", "de Vries", "Visser")
-WMO_PRODUCTS = (("01", "01A01", "04", 31.50, 39), ("02", "02A02", "04", 62.40, 20), ("07", "07A03", "16", 44.80, 26))
-JEUGD_PRODUCTS = (
-    ("45", "45A01", "04", 92.10, 18),
-    ("54", "54A02", "04", 118.75, 12),
-    ("43", "43A05", "14", 205.00, 30),
+WMO_PRODUCTS, JEUGD_PRODUCTS = (  # (category, code, unit, tariff, volume per quarter), as Borne's messages use them
+    tuple((p.category, p.code, p.unit, p.tariff, p.volume) for p in PRODUCTS if p.wet == wet)
+    for wet in ("wmo", "jeugd")
 )
 DECLARATION_DATES = (f"{CARE_YEAR}-04-10", f"{CARE_YEAR}-07-10")  # Borne's Q1 and Q2 declarations
 QUARTERS = (("01-01", "03-31"), ("04-01", "06-30"), ("07-01", "09-30"), ("10-01", "12-31"))
 
 
-def synthetic_bsn(number: int) -> str:
-    """A distinct 9-digit number per ``number`` (< 10^6) that passes the 11-test: '9', six digits of the number,
-    then the first of ten trial digits that allows a check digit (two in a row always do)."""
-    for trial in range(10):
-        digits = [9, *map(int, f"{number:06d}"), trial]
-        check = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
-        if check < 10:
-            return "".join(map(str, digits)) + str(check)
-    raise AssertionError("unreachable: 2 x trial runs through all residues mod 11")
-
-
-def person_name(*parts: object) -> str:
-    r = rng("name", *parts)
-    return f"{r.choice(FIRST_NAMES)} {r.choice(SURNAMES)}"
-
-
 # --- writers ------------------------------------------------------------------------------------------------
-
-
-def _csv(rows: list[list[object]], delimiter: str = ",") -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()
 
 
 def _euro_nl(amount: float) -> str:
@@ -127,7 +102,7 @@ def postcode_file() -> str:
     rows: list[list[object]] = [["postcode", "buurtcode", "wijkcode", "gemeentecode", "jaar"]]
     for year in range(2015, 2025):
         rows += [[pc, buurt, wijk, gm, year] for pc, buurt, wijk, gm in postcode_table(year)]
-    return _csv(rows)
+    return csv_text(rows)
 
 
 # --- subsidies ----------------------------------------------------------------------------------------------
@@ -222,7 +197,7 @@ def almelo_register() -> bytes:
         [*bad[:3], "Zomerprogramma", "€ 2.000,00", "€ 2.000,00", 2024, "01-06-2031", "Kerkelanden"],
         [*bad[:3], "Correctie", "€ 500,00", "-€ 1.500,00", 2024, "01-03-2024", "De Riet"],
     ]
-    return _csv(rows, ";").encode("cp1252")
+    return csv_text(rows, ";").encode("cp1252")
 
 
 def enschede_register() -> bytes:
@@ -271,7 +246,7 @@ def plain_register(gemeente: Gemeente) -> bytes:
         ]
         for s in subsidies(gemeente)
     ]
-    return _csv(rows).encode()
+    return csv_text(rows).encode()
 
 
 # --- care -----------------------------------------------------------------------------------------------------
@@ -313,77 +288,9 @@ def care_clients(gemeente: Gemeente, year: int) -> Iterator[Client]:
 
 
 def almelo_care_export() -> bytes:
-    """Allocations and quarterly invoice lines for 2024, as a case system exports them (euros, decimal comma)."""
+    """Almelo's case-system export of 2021-2024 (pipelines/demo/care_export.py)."""
     gemeente = demo_region()[0]
-    header = [
-        "Soort regel",
-        "Wet",
-        "Gemeente",
-        "Aanbieder",
-        "Dagtekening",
-        "BSN",
-        "Naam client",
-        "Geboortejaar",
-        "Postcode",
-        "Toewijzingnummer",
-        "Productcategorie",
-        "Productcode",
-        "Begindatum",
-        "Einddatum",
-        "Volume",
-        "Eenheid",
-        "Frequentie",
-        "Tarief",
-        "Bedrag",
-        "Debet/credit",
-    ]
-    rows: list[list[object]] = [header]
-    for n, c in enumerate(care_clients(gemeente, CARE_YEAR)):
-        category, code, unit, tariff, volume = c.product
-        provider = f"{'7' if c.wet == 'wmo' else '4'}{n % 3 + 1:07d}"
-        allocation = f"A{CARE_YEAR}{n:06d}"
-        person = [provider, EXPORT_DATE, c.bsn, c.name, c.born, c.postcode, allocation, category, code]
-        rows.append(
-            [
-                "toewijzing",
-                c.wet,
-                gemeente.code,
-                *person,
-                f"{CARE_YEAR}-01-01",
-                f"{CARE_YEAR}-12-31",
-                volume,
-                unit,
-                "4",
-                "",
-                "",
-                "",
-            ]
-        )
-        for start, end in QUARTERS:
-            amount = f"{tariff * volume:.2f}".replace(".", ",")
-            rows.append(
-                [
-                    "declaratie",
-                    c.wet,
-                    gemeente.code,
-                    *person,
-                    f"{CARE_YEAR}-{start}",
-                    f"{CARE_YEAR}-{end}",
-                    volume,
-                    unit,
-                    "",
-                    f"{tariff:.2f}".replace(".", ","),
-                    amount,
-                    "D",
-                ]
-            )
-    template = rows[-1]
-    rows += [
-        [*template[:5], "999999999", *template[6:]],  # fails the 11-test
-        [*template[:18], "-125,00", "D"],  # negative without a credit flag
-        [*template[:12], "2025-01-01", "2025-03-31", *template[14:]],  # invoiced before it happened
-    ]
-    return _csv(rows, ";").encode()
+    return care_export(gemeente, demo_region().index(gemeente) * CLIENTS_PER_GEMEENTE)
 
 
 NS_BASE = {
@@ -679,7 +586,7 @@ def enschede_initiatives() -> bytes:
             [n, code, t, s, start, f"{b:.2f}".replace(".", ","), v, d, year]
             for n, _, code, t, s, start, _, b, _, v, d, _ in _initiatives(gemeente, year)
         ]
-    return _csv(rows, ";").encode()
+    return csv_text(rows, ";").encode()
 
 
 KINDS = (
@@ -718,7 +625,7 @@ def voorzieningen_file() -> bytes:
         ["GM0153", "Buurtkamer zonder adres", "buurthuis", "", "", year, 30, "12.0"],
         ["GM0153", "Kerkzaal De Ark", "kerk", "7511AB", "", year, 120, "6.0"],
     ]
-    return _csv(rows).encode()
+    return csv_text(rows).encode()
 
 
 INDICATORS = (
@@ -752,7 +659,7 @@ def indicator_file() -> bytes:
         ["PCT_EENZAAM", "Ernstig eenzaam (%)", "WK014101", "2031", "8,5", "%", LABEL],
         ["PCT_EENZAAM", "Ernstig eenzaam (%)", "WK999901", "2024", "8,5", "%", LABEL],
     ]
-    return _csv(rows, ";").encode()
+    return csv_text(rows, ";").encode()
 
 
 # --- all files ------------------------------------------------------------------------------------------------
@@ -769,7 +676,7 @@ def gemeente_files() -> dict[str, bytes]:
             files[f"subsidies/subsidieregister_{gemeente.name.lower().replace(' ', '_')}_synthetisch.csv"] = (
                 plain_register(gemeente)
             )
-    files[f"zorg/zorgexport_almelo_{CARE_YEAR}_synthetisch.csv"] = almelo_care_export()
+    files[f"zorg/zorgexport_almelo_{CARE_YEARS[0]}-{CARE_YEARS[-1]}_synthetisch.csv"] = almelo_care_export()
     files.update({f"zorg/{name}": body for name, body in borne_messages().items()})
     files["initiatieven/GM0164/bewonersinitiatieven_hengelo_synthetisch.xlsx"] = hengelo_initiatives()
     files["initiatieven/bewonersinitiatieven_enschede_synthetisch.csv"] = enschede_initiatives()

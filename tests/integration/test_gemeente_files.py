@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.__main__ import main
+from pipelines.demo import common
 from pipelines.demo import gemeente_files as demo
 
 pytestmark = pytest.mark.integration
@@ -131,8 +132,8 @@ def test_subsidies_are_mapped_to_ecosystem_elements(demo_pipeline):
 def test_no_bsn_and_no_name_from_the_demo_files_is_in_any_database(demo_pipeline, words_in):
     files = demo.gemeente_files()
     bsns = sorted({m.decode() for body in files.values() for m in re.findall(rb"(?<![0-9])9[0-9]{8}(?![0-9])", body)})
-    assert len(bsns) > 8_000  # every care client of Almelo and the twelve of Borne, plus 999999999
-    names = [*demo.FIRST_NAMES, *(s.split()[-1] for s in demo.SURNAMES)]
+    assert len(bsns) > 16_000  # every care client of Almelo 2021-2024 and the twelve of Borne, plus 999999999
+    names = [*common.FIRST_NAMES, *(s.split()[-1] for s in common.SURNAMES)]
     for database in (demo_pipeline.warehouse, demo_pipeline.serving):
         with duckdb.connect(str(database), read_only=True) as con:
             assert words_in(con, bsns + names) == [], database

@@ -228,3 +228,25 @@ def test_the_catalogue_covers_every_element_and_every_published_indicator(demo_p
     assert query(
         serving, "SELECT count(*) FROM fct_indicator WHERE indicator_code NOT IN (SELECT code FROM dim_indicator)"
     ) == [(0,)]
+
+
+def test_almelo_own_care_data_in_2023_from_the_demo_care_history(demo_pipeline):
+    from pipelines.demo.care_history import care_history, in_care
+
+    # the trajectories the demo writes as allocations, start/stop reports and invoices (Almelo's export)
+    wmo = [t for t in care_history(ALMELO, 0) if t.product.wet == "wmo"]
+    clients = sum(in_care(t, 2023) for t in wmo)
+    new = sum(in_care(t, 2023) and not in_care(t, 2022) for t in wmo)
+    ended = [(t.end - t.start).days for t in wmo if t.end is not None and t.end.year == 2023]
+    population, _ = inhabitants("GM0141", 2023)
+    assert (clients, new, len(ended)) == (6193, 1510, 1513)
+    serving = demo_pipeline.serving
+    assert indicator(serving, "EIGEN_CLIENTEN_PER_1000", "GM0141", "2023JJ00", "wmo:totaal") == round(
+        clients * 1000 / population, 1
+    )  # 6193 x 1000 / 74081 = 83.6
+    assert indicator(serving, "EIGEN_INSTROOM_PER_1000", "GM0141", "2023JJ00", "wmo:totaal") == round(
+        new * 1000 / population, 1
+    )
+    assert indicator(serving, "EIGEN_ZORGDUUR_MEDIAAN_DAGEN", "GM0141", "2023JJ00", "wmo:totaal") == statistics.median(
+        ended
+    )  # 739 days

@@ -104,6 +104,13 @@ def test_a_failing_expectation_on_raw_blocks_dbt_and_publish(settings, demo_stor
     # every other CBS family loads; of the gemeente files only care files (no region codes to check) do
     assert materialized == {f"raw/{family.raw_table}" for family in load_registry().values()} | {"raw/zorg"}
     assert not settings.serving.exists()
+    # the outcome is kept for the data-quality marts, without the value found
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        recorded = con.execute(
+            "SELECT status, failures, details FROM meta.check_results "
+            "WHERE target = 'raw.cbs_kerncijfers_wijken_buurten'"
+        ).fetchall()
+    assert recorded == [("fail", 1, "expect_column_values_to_be_between on value: 1 unexpected")]
 
 
 def test_an_implausible_mart_value_blocks_publish(settings, demo_store, full_refresh):

@@ -65,3 +65,19 @@ def test_the_environment_key_wins_and_must_be_long_enough(tmp_path, monkeypatch)
 def test_the_eleven_test_in_python_and_sql_agree(bsn, valid):
     assert is_valid_bsn(bsn) is valid
     assert sql(bsn_check_sql("v"), bsn) is valid
+
+
+def test_the_warehouse_scan_finds_a_bsn_anywhere_but_not_inside_a_pseudonym_or_a_decimal(words_in):
+    # the scan behind the "no BSN in any database" tests must see a BSN in text, lists and maps, and must not
+    # report a 9-digit run inside a pseudonym (hex) or a decimal, which would make those tests fail by chance
+    hashed = "ab" + "901185711" + "c" * 53
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE TABLE t AS SELECT 'bsn:901185711' AS note, ['x', '123456782'] AS list, MAP {'k': 'Visser'} AS m, "
+            f"'{hashed}' AS pseudoniem, 1901185711.5 AS amount"
+        )
+        assert words_in(con, ["901185711", "123456782", "Visser"]) == [
+            ("main.t", "list", "123456782"),
+            ("main.t", "m", "Visser"),
+            ("main.t", "note", "901185711"),
+        ]

@@ -4,6 +4,7 @@
     ref('int_indicator__zorggebruik_cbs'),
     ref('int_indicator__zorgkosten'),
     ref('int_indicator__ecosysteem'),
+    ref('int_indicator__zorg_eigen'),
 ] %}
 {% for domain in domains %}
 select * from {{ domain }}

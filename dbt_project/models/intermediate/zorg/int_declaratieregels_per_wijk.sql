@@ -22,14 +22,6 @@ by_client as (
     group by all
 ),
 
-postcodes as (
-    select * from {{ ref('stg_postcodes__postcodes') }}
-),
-
-table_years as (
-    select distinct jaar from postcodes
-),
-
 located as (
     select
         lines.*,
@@ -38,11 +30,7 @@ located as (
             when lines.postcode is not null then 'declaratieregel'
             when by_allocation.postcode is not null then 'toewijzing'
             when by_client.postcode is not null then 'andere toewijzing'
-        end as postcode_bron,
-        coalesce(
-            (select max(jaar) from table_years where jaar <= year(lines.begindatum)),
-            (select min(jaar) from table_years)
-        ) as postcodetabel_jaar
+        end as postcode_bron
     from lines
     left join by_allocation
         on by_allocation.gemeente_code = lines.gemeente_code
@@ -53,17 +41,5 @@ located as (
         and by_client.client_id = lines.client_id
 )
 
-select
-    located.* exclude (postcode),
-    case when postcodes.gemeente_code = located.gemeente_code then postcodes.wijk_code end  as wijk_code,
-    case when postcodes.gemeente_code = located.gemeente_code then postcodes.buurt_code end as buurt_code,
-    case
-        when located.client_postcode is null then 'geen postcode'
-        when postcodes.postcode is null then 'postcode niet in postcodetabel'
-        when postcodes.gemeente_code <> located.gemeente_code then 'postcode buiten de gemeente'
-        else 'gevonden'
-    end as wijk_status
-from located
-left join postcodes
-    on postcodes.jaar = located.postcodetabel_jaar
-    and postcodes.postcode = located.client_postcode
+select * exclude (postcode)
+from ({{ in_wijk('located', 'client_postcode', 'year(begindatum)') }})

@@ -22,6 +22,7 @@ select
     coalesce(z_score <= -0.5, false)                                as is_aandachtspunt,
     niet_meegeteld_reden,
     is_onderdrukt,
+    onderdrukt_reden,
     is_voorlopig,
     is_geschat,
     is_synthetisch

@@ -1,0 +1,110 @@
+-- Grain: one row per load: a CBS release (snapshot) of a table, or an attempt to load a gemeente file. What came
+-- in and whether it adds up. For a file: rows in the file, loaded and quarantined as the load log says, and the
+-- rows found in raw.<source> and quarantine.<source> for that file and load; is_sluitend when rows in the file =
+-- loaded + quarantined and both are what the tables hold. For a CBS release: observations, cells that are
+-- secret, missing (also: not yet available, discontinued) or provisional, and the periods it holds.
+with cbs as (
+    select
+        bron,
+        snapshot_id                                                                  as lading,
+        table_id                                                                     as bestand,
+        any_value(load_id)                                                           as load_id,
+        min(loaded_at)                                                               as geladen_op,
+        min(retrieved_at)                                                            as opgehaald_op,
+        count(*)                                                                     as rijen_geladen,
+        count(*) filter (where value_status = 'secret')                              as cellen_geheim,
+        count(*) filter (where value_status not in ('ok', 'text', 'secret'))         as cellen_ontbrekend,
+        count(*) filter (where is_voorlopig)                                         as cellen_voorlopig,
+        min(period_key)                                                              as eerste_periode,
+        max(period_key) filter (where value_status = 'ok')                           as laatste_periode,
+        bool_or(is_synthetisch)                                                      as is_synthetisch
+    from {{ ref('stg_cbs__waarnemingen') }}
+    group by bron, snapshot_id, table_id
+),
+
+counted as (
+    select
+        bron, file_sha256, load_id,
+        count(*) filter (where tabel = 'raw')        as rijen_in_raw,
+        count(*) filter (where tabel = 'quarantine') as rijen_in_quarantaine_tabel
+    from {{ ref('stg_gemeentebestanden__rijen') }}
+    group by all
+),
+
+files as (
+    select
+        loads.*,
+        coalesce(counted.rijen_in_raw, 0)                  as rijen_in_raw,
+        coalesce(counted.rijen_in_quarantaine_tabel, 0)    as rijen_in_quarantaine_tabel,
+        (
+            select string_agg(reason || ': ' || n, ', ' order by reason)
+            from (select unnest(map_keys(loads.quarantine_reasons)) as reason,
+                         unnest(map_values(loads.quarantine_reasons)) as n)
+        )                                                  as quarantaine_redenen
+    from {{ ref('stg_meta__file_loads') }} as loads
+    left join counted
+        on counted.bron = loads.bron
+        and counted.file_sha256 = loads.file_sha256
+        and counted.load_id = loads.load_id
+        and loads.status = 'loaded'
+)
+
+select
+    cbs.bron,
+    'cbs'                                                   as bron_soort,
+    cbs.lading,
+    cbs.bestand,
+    cbs.load_id,
+    cbs.geladen_op,
+    cbs.opgehaald_op,
+    'geladen'                                               as status,
+    null::varchar                                           as foutmelding,
+    null::bigint                                            as rijen_in_bestand,
+    cbs.rijen_geladen,
+    0::bigint                                               as rijen_in_quarantaine,
+    null::bigint                                            as lege_rijen,
+    null::varchar                                           as quarantaine_redenen,
+    cbs.rijen_geladen                                       as rijen_in_raw,
+    0::bigint                                               as rijen_in_quarantaine_tabel,
+    true                                                    as is_sluitend,
+    cbs.cellen_geheim,
+    cbs.cellen_ontbrekend,
+    cbs.cellen_voorlopig,
+    cbs.eerste_periode,
+    cbs.laatste_periode,
+    -- the newest release of a table is the one staging reads (cell by cell, older releases fill gaps)
+    cbs.opgehaald_op = max(cbs.opgehaald_op) over (partition by cbs.bron, cbs.bestand) as is_nieuwste_release,
+    cbs.is_synthetisch
+from cbs
+union all
+select
+    bron,
+    'gemeentebestand',
+    file_sha256,
+    source_file,
+    load_id,
+    started_at,
+    null::timestamptz,
+    case status when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' else 'mislukt' end,
+    foutmelding,
+    rows_in_file,
+    rows_loaded,
+    rows_quarantined,
+    blank_rows,
+    quarantaine_redenen,
+    rijen_in_raw,
+    rijen_in_quarantaine_tabel,
+    case
+        when status <> 'loaded' then null
+        else rows_in_file = rows_loaded + rows_quarantined
+            and rows_loaded = rijen_in_raw
+            and rows_quarantined = rijen_in_quarantaine_tabel
+    end,
+    null::bigint,
+    null::bigint,
+    null::bigint,
+    null::varchar,
+    null::varchar,
+    null::boolean,
+    is_synthetisch
+from files

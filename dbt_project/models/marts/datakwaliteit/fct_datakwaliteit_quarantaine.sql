@@ -1,0 +1,23 @@
+-- Grain: one row per gemeente-file source x reason a row was quarantined (the first failing check; see the
+-- README, "Quarantine"), over all loads: how many rows, from how many files, in which columns, and when last.
+-- The rows themselves stay in quarantine.<source>, for the data team; nothing of their content is published.
+with rows_ as (
+    select rijen.*, loads.started_at
+    from {{ ref('stg_gemeentebestanden__rijen') }} as rijen
+    left join {{ ref('stg_meta__file_loads') }} as loads
+        on loads.bron = rijen.bron
+        and loads.file_sha256 = rijen.file_sha256
+        and loads.load_id = rijen.load_id
+        and loads.status = 'loaded'
+    where rijen.tabel = 'quarantine'
+)
+
+select
+    bron,
+    reden_code,
+    count(*)                                                    as rijen,
+    count(distinct file_sha256)                                 as bestanden,
+    string_agg(distinct kolom, ', ' order by kolom)             as kolommen,
+    max(started_at)                                             as laatste_lading
+from rows_
+group by bron, reden_code

@@ -1,0 +1,92 @@
+"""The warehouse's bookkeeping tables as assets, so the data-quality marts hang in the graph where their facts
+come from.
+
+``quarantine.<source>`` and ``meta.file_loads`` are written by the gemeente-file ingest assets (raw/<source>), in
+the same transaction as the raw rows; ``meta.check_results`` by every GX check as it runs and after every dbt
+build (pipelines/checks/results.py). None of them is written here. These assets make sure the tables exist, mark
+the point in a run after which each is complete for that run (after every ingest asset; after every mart and its
+checks), and report what they hold. The data-quality marts (dbt models tagged `datakwaliteit`) read them.
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.assets.dbt import CORE_MART_KEYS
+from pipelines.assets.gemeente_files import asset_key
+from pipelines.checks.results import ensure_table
+from pipelines.resources import WAREHOUSE_POOL
+from pipelines.sources.files.load import ensure_tables
+from pipelines.sources.files.spec import source_specs
+
+GROUP = "meta"
+INGEST = [asset_key(source) for source in source_specs()]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ["meta", "file_loads"],
+            deps=INGEST,
+            group_name=GROUP,
+            kinds={"duckdb"},
+            description="meta.file_loads: one line per delivered file and attempt (rows in the file, loaded, "
+            "quarantined by reason, status), written by the gemeente-file ingest assets.",
+        ),
+        *(
+            dg.AssetSpec(
+                ["quarantine", source],
+                deps=[asset_key(source)],
+                group_name=GROUP,
+                kinds={"duckdb"},
+                description=f"quarantine.{source}: the rejected rows of {source} files with their reasons, written "
+                f"by raw/{source} in the same transaction as raw.{source}.",
+            )
+            for source in source_specs()
+        ),
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def gemeente_file_bookkeeping(warehouse: DuckDBResource):
+    with warehouse.get_connection() as con:
+        for spec in source_specs().values():
+            ensure_tables(con, spec)
+        files = con.execute("SELECT source, status, count(*) FROM meta.file_loads GROUP BY ALL").fetchall()
+        reasons = {
+            source: con.execute(
+                f"SELECT reason_code, count(*) FROM quarantine.{source} GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+            for source in source_specs()
+        }
+    yield dg.MaterializeResult(
+        asset_key=["meta", "file_loads"],
+        metadata={f"files_{status}.{source}": n for source, status, n in sorted(files)},
+    )
+    for source, counts in reasons.items():
+        yield dg.MaterializeResult(
+            asset_key=["quarantine", source],
+            metadata={"rows": sum(n for _, n in counts), **{f"rows.{reason}": n for reason, n in counts}},
+        )
+
+
+@dg.asset(
+    key=["meta", "check_results"],
+    deps=CORE_MART_KEYS,
+    group_name=GROUP,
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+    description="meta.check_results: the outcome of every GX check and dbt test per run, appended by the checks "
+    "and the dbt builds; complete for a run once every mart but the data-quality ones has been built and checked.",
+)
+def check_results(warehouse: DuckDBResource) -> dg.MaterializeResult:
+    with warehouse.get_connection() as con:
+        ensure_table(con)
+        counts = con.execute(
+            """SELECT kind, status, count(*) FROM (
+                   SELECT * FROM meta.check_results
+                   QUALIFY row_number() OVER (PARTITION BY kind, target, check_name ORDER BY checked_at DESC) = 1
+               ) GROUP BY ALL ORDER BY ALL"""
+        ).fetchall()
+    return dg.MaterializeResult(metadata={f"latest_{status}.{kind}": n for kind, status, n in counts})
+
+
+meta_assets = [gemeente_file_bookkeeping, check_results]
