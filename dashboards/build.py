@@ -13,7 +13,6 @@ import argparse
 import re
 import sys
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -293,24 +292,15 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
 # ---------------------------------------------------------------------------------------------------- the tree
 
 
-def build_tree(
-    serving: Path, spec_dir: Path = SPEC_DIR, assets_dir: Path = ASSETS_DIR, log: Callable[[str], None] = print
-) -> dict[str, str]:
+def build_tree(serving: Path, spec_dir: Path = SPEC_DIR, assets_dir: Path = ASSETS_DIR) -> dict[str, str]:
     """{path below assets/: YAML} for the database (kept as committed), datasets, charts and dashboards."""
     datasets_spec, dashboard_specs = load_spec(spec_dir)
     (database_file,) = sorted((assets_dir / "databases").glob("*.yaml"))
     database = yaml.safe_load(database_file.read_text("utf-8"))
-    required = [table for table, spec in datasets_spec["datasets"].items() if not spec.get("pending")]
-    physical = serving_columns(serving, required)
-    # A `pending` dataset is a mart another change is adding: until the serving file has it, it and the
-    # dashboards that use it are left out (said on the console), so the rest stays buildable and testable.
-    waiting = {table: spec["pending"] for table, spec in datasets_spec["datasets"].items() if table not in physical}
-    for table, reason in waiting.items():
-        log(f"left out until serving.duckdb has it: dataset {table} ({reason})")
+    physical = serving_columns(serving, list(datasets_spec["datasets"]))
     datasets = {
         table: build_dataset(table, spec, datasets_spec["labels"], physical[table], database["uuid"])
         for table, spec in datasets_spec["datasets"].items()
-        if table not in waiting
     }
     folder = f"datasets/{secure_filename(database['database_name'])}"
     tree = {
@@ -319,9 +309,6 @@ def build_tree(
     }
     tree |= {f"{folder}/{table}.yaml": dump_yaml(doc) for table, doc in datasets.items()}
     for spec in dashboard_specs:
-        if missing := sorted({chart["dataset"] for chart in spec["charts"].values()} & set(waiting)):
-            log(f"left out: dashboard {spec['title']!r}, it needs {missing}")
-            continue
         charts, chart_tables = {}, {}
         for key, chart in spec["charts"].items():
             if chart["dataset"] not in datasets:
@@ -344,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     serving = args.serving or Settings.from_env().serving
     try:
-        tree = build_tree(serving, log=lambda message: print(f"[build] note: {message}"))
+        tree = build_tree(serving)
     except (SpecError, OSError, duckdb.Error) as error:
         print(f"[build] ERROR: {error}", file=sys.stderr)
         return 1

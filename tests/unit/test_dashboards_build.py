@@ -1,4 +1,4 @@
-"""dashboards.build on a tiny spec and serving file: pending datasets, and what it refuses."""
+"""dashboards.build on a tiny spec and serving file: what it refuses."""
 
 from __future__ import annotations
 
@@ -47,18 +47,7 @@ def _table(dataset: str) -> dict:
     }
 
 
-def test_a_pending_dataset_and_its_dashboard_wait_for_the_serving_file(tmp_path: Path) -> None:
-    datasets = {"er_is": {"description": "d"}, "komt_nog": {"description": "d", "pending": "issue 5"}}
-    spec = _spec(tmp_path, datasets, {"een": _table("er_is"), "twee": _table("komt_nog")})
-    notes: list[str] = []
-    tree = build_tree(_serving(tmp_path), spec_dir=spec, log=notes.append)
-    assert sorted(path for path in tree if path.startswith("dashboards/")) == ["dashboards/een.yaml"]
-    assert not any("komt_nog" in path for path in tree)
-    assert any("komt_nog" in note and "issue 5" in note for note in notes)
-    assert any("'twee'" in note for note in notes)
-
-
-def test_a_missing_dataset_that_is_not_pending_is_an_error(tmp_path: Path) -> None:
+def test_a_dataset_missing_from_the_serving_file_is_an_error(tmp_path: Path) -> None:
     spec = _spec(tmp_path, {"er_is": {"description": "d"}, "weg": {"description": "d"}}, {"een": _table("er_is")})
     with pytest.raises(SpecError, match="weg"):
         build_tree(_serving(tmp_path), spec_dir=spec)
