@@ -633,6 +633,8 @@ INDICATORS = (
     ("PCT_VRIJWILLIGERSWERK", "Doet vrijwilligerswerk (%)", 27.0),
     ("PCT_MANTELZORGER", "Geeft mantelzorg (%)", 14.0),
     ("SCORE_SOCIALE_COHESIE", "Score sociale cohesie (0-10)", 6.2),
+    ("PCT_WEET_STEUN_INITIATIEF", "Weet waar steun te krijgen voor een initiatief (%)", 41.0),
+    ("PCT_INVLOED_OP_WIJK", "Ervaart invloed op de wijk (%)", 33.0),
 )
 
 
