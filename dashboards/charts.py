@@ -114,7 +114,7 @@ def _timeseries(chart: dict[str, Any], adhoc: list[dict[str, Any]], where: str, 
             x_axis_time_format=chart.get("time_format", "%Y"), tooltipTimeFormat=chart.get("time_format", "%Y")
         )
     if viz == "echarts_timeseries_bar":
-        params.update(orientation=chart.get("orientation", "vertical"), show_value=False, stack=None)
+        params.update(orientation=chart.get("orientation", "vertical"), show_value=False, stack=chart.get("stack"))
     axis = {"columnType": "BASE_AXIS", "expressionType": "SQL", "isColumnReference": True, "label": x_axis,
             "sqlExpression": x_axis}  # fmt: skip
     if grain:
