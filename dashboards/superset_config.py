@@ -1,16 +1,22 @@
 """Superset configuration for the sociale basis monitor.
 
-Loaded by Superset (in .venv-superset) through ``SUPERSET_CONFIG_PATH``; it therefore imports nothing from this
-repository. Every value can be reasoned about from this file and three environment variables:
+Loaded by Superset (in .venv-superset) through ``SUPERSET_CONFIG_PATH``; it therefore imports nothing from the
+pipeline, only ``superset_l10n.py`` beside it. Every value can be reasoned about from this file and four
+environment variables:
 
 - ``SUPERSET_SECRET_KEY`` (required; ``dashboards.superset_state`` generates one into the credentials file),
 - ``SBM_SUPERSET_HOME`` (state folder, default ``$SBM_HOME/superset``, ``SBM_HOME`` default ``<repo>/.sbm``),
-- ``SBM_SUPERSET_PORT`` (default 8088; only used to build links Superset renders for itself).
+- ``SBM_SUPERSET_PORT`` (default 8088; only used to build links Superset renders for itself),
+- ``SBM_BASEMAP_URL`` (unset: maps without a background map, which works offline; see "Maps" below).
 """
 
+import base64
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
+from types import ModuleType
+from urllib.parse import urlsplit
 
 from superset.constants import CHANGE_ME_SECRET_KEY
 
@@ -28,6 +34,20 @@ SQLALCHEMY_DATABASE_URI = f"sqlite:///{STATE_DIR / 'superset.db'}?check_same_thr
 SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}
 
 APP_NAME = "Sociale basis monitor"
+_HERE = Path(__file__).resolve().parent
+
+
+def _sibling_module(name: str) -> ModuleType:
+    """A module beside this file, loaded by path (this directory is not on Superset's sys.path)."""
+    spec = importlib.util.spec_from_file_location(f"sbm_{name}", _HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _data_uri(path: Path) -> str:
+    """A small image inlined, so the page needs no route of ours and the CSP (img-src data:) allows it."""
+    return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 # Roles, users and row-level security are provisioned through the security REST API (dashboards/security.py).
 FAB_ADD_SECURITY_API = True
@@ -40,6 +60,57 @@ LANGUAGES = {
     "nl": {"flag": "nl", "name": "Nederlands"},
     "en": {"flag": "us", "name": "English"},
 }
+# Superset's Dutch pack with corrections (dashboards/l10n/nl.yaml), served to every page including the login page,
+# which Superset 6.1 leaves in English (dashboards/superset_l10n.py says why).
+FLASK_APP_MUTATOR = _sibling_module("superset_l10n").install
+
+# The product's name and logo in the header and window titles instead of Superset's; one light theme (no dark-mode
+# switch in the header). The tokens are Superset 6.1's THEME_DEFAULT with the brand replaced.
+_LOGO = _data_uri(_HERE / "static" / "logo.svg")
+FAVICONS = [{"href": _LOGO}]
+THEME_DEFAULT = {
+    "token": {
+        "brandAppName": APP_NAME,
+        "brandLogoAlt": APP_NAME,
+        "brandLogoUrl": _LOGO,
+        "brandLogoMargin": "14px 0",
+        "brandLogoHref": "/dashboard/list/",
+        "brandLogoHeight": "28px",
+        "brandSpinnerUrl": None,
+        "brandSpinnerSvg": None,
+        "colorPrimary": "#1f5fa8",
+        "colorLink": "#1f5fa8",
+        "colorError": "#e04355",
+        "colorWarning": "#fcc700",
+        "colorSuccess": "#5ac189",
+        "colorInfo": "#66bcfe",
+        "fontUrls": [],
+        "fontFamily": "Inter, Helvetica, Arial, sans-serif",
+        "fontFamilyCode": "'IBM Plex Mono', 'Courier New', monospace",
+        "transitionTiming": 0.3,
+        "brandIconMaxWidth": 37,
+        "fontSizeXS": "8",
+        "fontSizeXXL": "28",
+        "fontWeightNormal": "400",
+        "fontWeightLight": "300",
+        "fontWeightStrong": "500",
+        "fontWeightBold": "700",
+        "colorEditorSelection": "#fff5cf",
+    },
+    "algorithm": "default",
+}
+THEME_DARK = None
+
+# Diverging colour scales whose ends mean something: red = ongunstig, white = as the peers, blue = gunstig
+# (ColorBrewer RdBu, readable with the common colour-vision deficiencies). Used by the heatmaps of the spec.
+EXTRA_SEQUENTIAL_COLOR_SCHEMES = [
+    {
+        "id": "ongunstig_gunstig",
+        "label": "ongunstig → gunstig",
+        "isDiverging": True,
+        "colors": ["#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac"],
+    },
+]
 # Dutch number and date notation in every chart: 1.234,5 and "€ 12,50"; d3's nl-NL locale.
 D3_FORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
 D3_TIME_FORMAT = {
@@ -97,15 +168,26 @@ ENABLE_CORS = False
 WEBDRIVER_BASEURL = f"http://127.0.0.1:{_PORT}/"
 WEBDRIVER_BASEURL_USER_FRIENDLY = WEBDRIVER_BASEURL
 
-# Content Security Policy without third-party hosts: no map tiles (no maps here, and no internet on site) and no
-# tracking pixel (Superset's menu bar embeds a scarf.sh image that would phone home from a municipal network).
+# Maps (deck.gl) draw the wijken on their own, without a background map: nothing to fetch, so they work offline.
+# SBM_BASEMAP_URL (a tile URL with {z}/{x}/{y}, e.g. PDOK's BRT-Achtergrondkaart grijs
+# https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png) adds one: provisioning
+# puts it in every map chart, and its host is allowed by the Content Security Policy below.
+BASEMAP_URL = os.environ.get("SBM_BASEMAP_URL", "").strip()
+_BASEMAP_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(BASEMAP_URL)) if BASEMAP_URL else None
+DECKGL_BASE_MAP = [["geen", "Geen achtergrondkaart"]] + (
+    [[f"tile://{BASEMAP_URL}", "Achtergrondkaart"]] if BASEMAP_URL else []
+)
+
+# Content Security Policy without third-party hosts: no map tiles unless SBM_BASEMAP_URL names a tile server (there is
+# no internet on site) and no tracking pixel (Superset's menu bar embeds a scarf.sh image that would phone home from a
+# municipal network).
 TALISMAN_CONFIG = {
     "content_security_policy": {
         "base-uri": ["'self'"],
         "default-src": ["'self'"],
-        "img-src": ["'self'", "blob:", "data:"],
+        "img-src": ["'self'", "blob:", "data:", *([_BASEMAP_ORIGIN] if _BASEMAP_ORIGIN else [])],
         "worker-src": ["'self'", "blob:"],
-        "connect-src": ["'self'"],
+        "connect-src": ["'self'", *([_BASEMAP_ORIGIN] if _BASEMAP_ORIGIN else [])],
         "object-src": "'none'",
         "style-src": ["'self'", "'unsafe-inline'"],
         "font-src": ["'self'", "data:"],
