@@ -21,18 +21,19 @@ log = logging.getLogger("pipelines")
 
 
 def prepare(settings: Settings) -> None:
+    from pipelines.jobs import INBOX_SOURCES
     from pipelines.sources.files.inbox import ensure_inbox
-    from pipelines.sources.files.spec import source_specs
 
     instance = prepare_dagster_home(settings)
     manifest = parse_dbt_project(settings)
-    ensure_inbox(settings.inbox, source_specs())
+    ensure_inbox(settings.inbox, INBOX_SOURCES)
     log.info("prepared: Dagster instance %s, dbt manifest %s, inbox %s", instance, manifest, settings.inbox)
 
 
 def demo_data(settings: Settings) -> None:
     from pipelines.demo.cbs import write_cbs_demo
     from pipelines.demo.gemeente_files import write_gemeente_files
+    from pipelines.demo.kaart import write_kaart_files
     from pipelines.sources.cbs.registry import load_registry
     from pipelines.sources.cbs.snapshots import SnapshotStore
     from pipelines.sources.privacy import load_key
@@ -40,7 +41,7 @@ def demo_data(settings: Settings) -> None:
     store = SnapshotStore(settings.snapshots / "cbs")
     snapshots = write_cbs_demo(store, load_registry())
     log.info("demo data (SYNTHETIC): %d CBS snapshots in %s", len(snapshots), store.root)
-    files = write_gemeente_files(settings.inbox)
+    files = write_gemeente_files(settings.inbox) + write_kaart_files(settings.inbox)
     load_key(settings.pseudonym_key_file)  # the demo's pseudonym key, generated once (unless SBM_PSEUDONYM_KEY)
     log.info("demo data (SYNTHETIC): %d gemeente files in %s", len(files), settings.inbox)
 

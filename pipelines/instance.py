@@ -22,7 +22,8 @@ def parse_dbt_project(settings: Settings) -> Path:
 
 
 def prepare_dagster_home(settings: Settings) -> Path:
-    """A persistent DAGSTER_HOME with our dagster.yaml (telemetry and the newsletter dialog off, one DuckDB writer at a time)."""
+    """A persistent DAGSTER_HOME with our dagster.yaml (telemetry and the newsletter dialog off, one DuckDB writer at
+    a time)."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     target = settings.dagster_home / "dagster.yaml"
     shutil.copyfile(Path(__file__).with_name("dagster.yaml"), target)

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.files.spec import source_specs
+from pipelines.sources.geo.load import SOURCE as MAP_SOURCE
 
 full_refresh = dg.define_asset_job(
     name="full_refresh",
@@ -29,11 +30,12 @@ cbs_refresh = dg.define_asset_job(
     "test everything downstream and publish.",
 )
 
+INBOX_SOURCES = [*source_specs(), MAP_SOURCE]  # every folder of the inbox
 gemeente_files = dg.define_asset_job(
     name="gemeente_files",
-    selection=refresh_selection(list(source_specs())),
-    description="Load the gemeente's files waiting in the inbox (subsidies, care, initiatives, voorzieningen, "
-    "indicators, postcodes) and rebuild the dbt models that read them. The inbox sensor runs it once per file.",
+    selection=refresh_selection(INBOX_SOURCES),
+    description="Load the files waiting in the inbox (subsidies, care, initiatives, voorzieningen, indicators, "
+    "postcodes, the Wijk- en buurtkaart) and rebuild what reads them. The inbox sensor runs it once per file.",
 )
 
 # CBS publishes most of these tables once or twice a year, on dates that vary; a weekly look costs little, since

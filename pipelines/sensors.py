@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from pipelines.jobs import gemeente_files, refresh_selection
+from pipelines.jobs import INBOX_SOURCES, gemeente_files, refresh_selection
 from pipelines.resources import IntakeFolders
 from pipelines.sources.files import inbox
-from pipelines.sources.files.spec import source_specs
 
 if TYPE_CHECKING:
     from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
@@ -44,7 +43,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, intake: IntakeFolders):
     seen = json.loads(context.cursor) if context.cursor else {}
     current: dict[str, list] = {}
     now = time.time()
-    for entry in inbox.pending_files(Path(intake.inbox), list(source_specs())):
+    for entry in inbox.pending_files(Path(intake.inbox), INBOX_SOURCES):
         stat = entry.path.stat()
         if now - stat.st_mtime < SETTLE_SECONDS:
             continue

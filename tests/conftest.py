@@ -57,12 +57,14 @@ def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
     """The synthetic demo region through the whole pipeline, once per session: the state `make demo` builds."""
     from pipelines.demo.cbs import write_cbs_demo
     from pipelines.demo.gemeente_files import write_gemeente_files
+    from pipelines.demo.kaart import write_kaart_files
     from pipelines.sources.cbs.registry import load_registry
     from pipelines.sources.cbs.snapshots import SnapshotStore
 
     settings = Settings.from_env({"SBM_HOME": str(tmp_path_factory.mktemp("demo") / "sbm")})
     write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), load_registry())
     write_gemeente_files(settings.inbox)
+    write_kaart_files(settings.inbox)
     result = full_refresh(settings)
     assert result.success, "the demo pipeline failed; run `make refresh` to see the Dagster log"
     return settings

@@ -1,5 +1,5 @@
 {#- The sources the data-quality marts report on, by raw table name (tests/unit/test_check_results.py checks these
-    lists against the CBS registry and the gemeente-file mappings; seed bronnen gives their names). -#}
+    lists against the CBS registry and the inbox's sources; seed bronnen gives their names). -#}
 {% macro cbs_tabellen() %}
     {{ return(['cbs_kerncijfers_wijken_buurten', 'cbs_wmo_clienten_type_wijk', 'cbs_jeugdzorg_wijk',
                'cbs_jeugdzorg_gemeente', 'cbs_jeugdhulp_verwijzer', 'cbs_wmo_kosten', 'cbs_jeugdzorg_kosten',
@@ -7,5 +7,5 @@
 {% endmacro %}
 
 {% macro gemeentebronnen() %}
-    {{ return(['indicatoren', 'initiatieven', 'postcodes', 'subsidies', 'voorzieningen', 'zorg']) }}
+    {{ return(['indicatoren', 'initiatieven', 'postcodes', 'subsidies', 'voorzieningen', 'wijkenbuurtkaart', 'zorg']) }}
 {% endmacro %}

@@ -1,7 +1,7 @@
 """The warehouse's bookkeeping tables as assets, so the data-quality marts hang in the graph where their facts
 come from.
 
-``quarantine.<source>`` and ``meta.file_loads`` are written by the gemeente-file ingest assets (raw/<source>), in
+``quarantine.<source>`` and ``meta.file_loads`` are written by the ingest assets of the inbox (raw/<source>), in
 the same transaction as the raw rows; ``meta.check_results`` by every GX check as it runs and after every dbt
 build (pipelines/checks/results.py). None of them is written here. These assets make sure the tables exist, mark
 the point in a run after which each is complete for that run (after every ingest asset; after every mart and its
@@ -14,12 +14,14 @@ from dagster_duckdb import DuckDBResource
 from pipelines.assets.dbt import CORE_MART_KEYS
 from pipelines.assets.gemeente_files import asset_key
 from pipelines.checks.results import ensure_table
+from pipelines.jobs import INBOX_SOURCES
 from pipelines.resources import WAREHOUSE_POOL
 from pipelines.sources.files.load import ensure_tables
 from pipelines.sources.files.spec import source_specs
+from pipelines.sources.geo import load as kaart
 
 GROUP = "meta"
-INGEST = [asset_key(source) for source in source_specs()]
+INGEST = [asset_key(source) for source in INBOX_SOURCES]
 
 
 @dg.multi_asset(
@@ -41,7 +43,7 @@ INGEST = [asset_key(source) for source in source_specs()]
                 description=f"quarantine.{source}: the rejected rows of {source} files with their reasons, written "
                 f"by raw/{source} in the same transaction as raw.{source}.",
             )
-            for source in source_specs()
+            for source in INBOX_SOURCES
         ),
     ],
     pool=WAREHOUSE_POOL,
@@ -50,12 +52,13 @@ def gemeente_file_bookkeeping(warehouse: DuckDBResource):
     with warehouse.get_connection() as con:
         for spec in source_specs().values():
             ensure_tables(con, spec)
+        kaart.ensure_tables(con)
         files = con.execute("SELECT source, status, count(*) FROM meta.file_loads GROUP BY ALL").fetchall()
         reasons = {
             source: con.execute(
                 f"SELECT reason_code, count(*) FROM quarantine.{source} GROUP BY ALL ORDER BY ALL"
             ).fetchall()
-            for source in source_specs()
+            for source in INBOX_SOURCES
         }
     yield dg.MaterializeResult(
         asset_key=["meta", "file_loads"],

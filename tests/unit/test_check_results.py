@@ -10,8 +10,8 @@ import duckdb
 from pipelines.checks.gx import Failure
 from pipelines.checks.results import CheckResult, dbt_check_results, record
 from pipelines.config import DBT_PROJECT_DIR
+from pipelines.jobs import INBOX_SOURCES
 from pipelines.sources.cbs.registry import load_registry
-from pipelines.sources.files.spec import source_specs
 
 
 def _macro_list(name: str) -> list[str]:
@@ -20,9 +20,9 @@ def _macro_list(name: str) -> list[str]:
     return re.findall(r"'([^']+)'", body)
 
 
-def test_every_cbs_family_and_every_gemeente_file_source_is_a_source_of_the_data_quality_marts():
+def test_every_cbs_family_and_every_inbox_source_is_a_source_of_the_data_quality_marts():
     cbs = sorted(family.raw_table for family in load_registry().values())
-    files = sorted(source_specs())
+    files = sorted(INBOX_SOURCES)  # the gemeente's files and the Wijk- en buurtkaart
     with (DBT_PROJECT_DIR / "seeds" / "datakwaliteit" / "bronnen.csv").open(encoding="utf-8") as f:
         seed = {row["bron"]: row["bron_soort"] for row in csv.DictReader(f)}
     assert sorted(b for b, kind in seed.items() if kind == "cbs") == cbs

@@ -35,9 +35,8 @@ def test_every_cbs_raw_table_and_every_mart_has_a_blocking_gx_check_and_writers_
         if spec.name.startswith("gx_")
     ]
     raw = {f"raw/{family.raw_table}" for family in load_registry().values()}
-    raw |= {
-        f"raw/{source}" for source in ("subsidies", "zorg", "initiatieven", "voorzieningen", "indicatoren", "postcodes")
-    }
+    files = ("subsidies", "zorg", "initiatieven", "voorzieningen", "indicatoren", "postcodes", "wijkenbuurtkaart")
+    raw |= {f"raw/{source}" for source in files}
     marts = {key.to_user_string() for key in MART_KEYS}
     assert {"marts/fct_zorggebruik_wijk", "marts/dim_regio"} <= marts
     assert {s.asset_key.to_user_string() for s in gx} == raw | marts
@@ -70,3 +69,13 @@ def test_the_gemeente_files_feed_dbt_staging_and_wait_for_the_regions(settings):
         in graph.get(dg.AssetKey(["raw", "subsidies"])).parent_keys
     )
     assert not graph.get(dg.AssetKey(["raw", "zorg"])).parent_keys
+
+
+def test_the_map_feeds_the_region_shapes_and_the_sensor_watches_its_folder(settings):
+    repo = build_definitions(settings).get_repository_def()
+    graph = repo.asset_graph
+    shapes = graph.get(dg.AssetKey(["geo", "kaartvlakken"]))
+    assert shapes.parent_keys == {dg.AssetKey(["raw", "wijkenbuurtkaart"])}
+    assert dg.AssetKey(["geo", "kaartvlakken"]) in graph.get(dg.AssetKey(["staging", "stg_kaart__vlakken"])).parent_keys
+    keys = {key.to_user_string() for key in repo.get_job("gemeente_files").asset_layer.selected_asset_keys}
+    assert {"raw/wijkenbuurtkaart", "geo/kaartvlakken", "marts/dim_regio_vlak", "serving/serving_duckdb"} <= keys
