@@ -42,6 +42,8 @@ file_periods as (
     union all
     select 'postcodes', max(jaar)::varchar from {{ ref('stg_postcodes__postcodes') }}
     union all
+    select 'wijkenbuurtkaart', max(indeling_jaar)::varchar from {{ ref('stg_kaart__vlakken') }}
+    union all
     select 'zorg', strftime(coalesce(max(einddatum) filter (where berichttype = '323'), max(dagtekening)), '%Y-%m')
     from {{ ref('stg_zorg__berichtregels') }}
 ),
@@ -72,6 +74,7 @@ select
     per_source.cellen_geheim,
     per_source.cellen_ontbrekend,
     coalesce(per_source.laatste_periode_cbs, file_periods.laatste_periode) as laatste_periode,
+    {{ periode_naam('coalesce(per_source.laatste_periode_cbs, file_periods.laatste_periode)') }} as laatste_periode_naam,
     coalesce(checks.controles, 0)                                      as controles,
     coalesce(checks.controles_mislukt, 0)                              as controles_mislukt
 from {{ ref('bronnen') }} as bronnen

@@ -1,7 +1,8 @@
 -- Grain: one row per check (kind x table x check): its latest outcome, and its history. Checks are the GX suites
 -- (on every raw table and every mart, blocking) and the dbt tests (data tests and unit tests), as recorded in
 -- meta.check_results. The checks of the data-quality marts themselves run after these marts are built: their
--- outcome shows here from the next run on.
+-- outcome shows here from the next run on. status and soort as recorded (pass, dbt_test); uitkomst and soort_naam
+-- in Dutch for the dashboard.
 with results as (
     select * replace (coalesce(object, '(onbekend)') as object) from {{ ref('stg_meta__check_results') }}
 ),
@@ -27,7 +28,12 @@ select
     latest.object,
     latest.check_naam,
     case when latest.object like 'raw.%' then substr(latest.object, 5) end  as bron,
+    bronnen.bron_naam,
     latest.status,
+    case latest.status when 'pass' then 'geslaagd' when 'fail' then 'mislukt' when 'warn' then 'waarschuwing'
+        when 'error' then 'fout' when 'skipped' then 'overgeslagen' else latest.status end as uitkomst,
+    case latest.soort when 'gx' then 'GX-suite' when 'dbt_test' then 'dbt-test' when 'dbt_unit_test' then 'dbt-unittest'
+        else latest.soort end                                               as soort_naam,
     case latest.status when 'pass' then true when 'skipped' then null else false end as is_geslaagd,
     latest.afwijkingen,
     latest.rijen_gecontroleerd,
@@ -39,3 +45,4 @@ select
     history.laatst_mislukt_op
 from latest
 inner join history using (soort, object, check_naam)
+left join {{ ref('bronnen') }} as bronnen on 'raw.' || bronnen.bron = latest.object

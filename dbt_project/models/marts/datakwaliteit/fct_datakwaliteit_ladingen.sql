@@ -1,5 +1,6 @@
 -- Grain: one row per load: a CBS release (snapshot) of a table, or an attempt to load a gemeente file. What came
--- in and whether it adds up. For a file: rows in the file, loaded and quarantined as the load log says, and the
+-- in and whether it adds up. For a file: rows in the file, loaded and quarantined as the load log says (the reasons
+-- in Dutch), and the
 -- rows found in raw.<source> and quarantine.<source> for that file and load; is_sluitend when rows in the file =
 -- loaded + quarantined and both are what the tables hold. For a CBS release: observations, cells that are
 -- secret, missing (also: not yet available, discontinued) or provisional, and the periods it holds.
@@ -37,9 +38,11 @@ files as (
         coalesce(counted.rijen_in_raw, 0)                  as rijen_in_raw,
         coalesce(counted.rijen_in_quarantaine_tabel, 0)    as rijen_in_quarantaine_tabel,
         (
-            select string_agg(reason || ': ' || n, ', ' order by reason)
+            select string_agg(coalesce(redenen.reden, reasons.reason) || ': ' || reasons.n, ', '
+                              order by coalesce(redenen.reden, reasons.reason))
             from (select unnest(map_keys(loads.quarantine_reasons)) as reason,
-                         unnest(map_values(loads.quarantine_reasons)) as n)
+                         unnest(map_values(loads.quarantine_reasons)) as n) as reasons
+            left join {{ ref('quarantaineredenen') }} as redenen on redenen.reden_code = reasons.reason
         )                                                  as quarantaine_redenen
     from {{ ref('stg_meta__file_loads') }} as loads
     left join counted
@@ -48,63 +51,74 @@ files as (
         and counted.load_id = loads.load_id
         and loads.status = 'loaded'
 )
+,
 
-select
-    cbs.bron,
-    'cbs'                                                   as bron_soort,
-    cbs.lading,
-    cbs.bestand,
-    cbs.load_id,
-    cbs.geladen_op,
-    cbs.opgehaald_op,
-    'geladen'                                               as status,
-    null::varchar                                           as foutmelding,
-    null::bigint                                            as rijen_in_bestand,
-    cbs.rijen_geladen,
-    0::bigint                                               as rijen_in_quarantaine,
-    null::bigint                                            as lege_rijen,
-    null::varchar                                           as quarantaine_redenen,
-    cbs.rijen_geladen                                       as rijen_in_raw,
-    0::bigint                                               as rijen_in_quarantaine_tabel,
-    true                                                    as is_sluitend,
-    cbs.cellen_geheim,
-    cbs.cellen_ontbrekend,
-    cbs.cellen_voorlopig,
-    cbs.eerste_periode,
-    cbs.laatste_periode,
-    -- the newest release of a table is the one staging reads (cell by cell, older releases fill gaps)
-    cbs.opgehaald_op = max(cbs.opgehaald_op) over (partition by cbs.bron, cbs.bestand) as is_nieuwste_release,
-    cbs.is_synthetisch
-from cbs
-union all
-select
-    bron,
-    'gemeentebestand',
-    file_sha256,
-    source_file,
-    load_id,
-    started_at,
-    null::timestamptz,
-    case status when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' else 'mislukt' end,
-    foutmelding,
-    rows_in_file,
-    rows_loaded,
-    rows_quarantined,
-    blank_rows,
-    quarantaine_redenen,
-    rijen_in_raw,
-    rijen_in_quarantaine_tabel,
-    case
-        when status <> 'loaded' then null
-        else rows_in_file = rows_loaded + rows_quarantined
-            and rows_loaded = rijen_in_raw
-            and rows_quarantined = rijen_in_quarantaine_tabel
-    end,
-    null::bigint,
-    null::bigint,
-    null::bigint,
-    null::varchar,
-    null::varchar,
-    null::boolean,
-    is_synthetisch
-from files
+loads as (
+    select
+        cbs.bron,
+        'cbs'                                                   as bron_soort,
+        cbs.lading,
+        cbs.bestand,
+        cbs.load_id,
+        cbs.geladen_op,
+        cbs.opgehaald_op,
+        'geladen'                                               as status,
+        null::varchar                                           as foutmelding,
+        null::bigint                                            as rijen_in_bestand,
+        cbs.rijen_geladen,
+        0::bigint                                               as rijen_in_quarantaine,
+        null::bigint                                            as lege_rijen,
+        null::varchar                                           as quarantaine_redenen,
+        cbs.rijen_geladen                                       as rijen_in_raw,
+        0::bigint                                               as rijen_in_quarantaine_tabel,
+        true                                                    as is_sluitend,
+        cbs.cellen_geheim,
+        cbs.cellen_ontbrekend,
+        cbs.cellen_voorlopig,
+        cbs.eerste_periode,
+        cbs.laatste_periode,
+        {{ periode_naam('cbs.eerste_periode') }}                as eerste_periode_naam,
+        {{ periode_naam('cbs.laatste_periode') }}               as laatste_periode_naam,
+        -- the newest release of a table is the one staging reads (cell by cell, older releases fill gaps)
+        cbs.opgehaald_op = max(cbs.opgehaald_op) over (partition by cbs.bron, cbs.bestand) as is_nieuwste_release,
+        cbs.is_synthetisch
+    from cbs
+    union all
+    select
+        bron,
+        'gemeentebestand',
+        file_sha256,
+        source_file,
+        load_id,
+        started_at,
+        null::timestamptz,
+        case status when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' else 'mislukt' end,
+        foutmelding,
+        rows_in_file,
+        rows_loaded,
+        rows_quarantined,
+        blank_rows,
+        quarantaine_redenen,
+        rijen_in_raw,
+        rijen_in_quarantaine_tabel,
+        case
+            when status <> 'loaded' then null
+            else rows_in_file = rows_loaded + rows_quarantined
+                and rows_loaded = rijen_in_raw
+                and rows_quarantined = rijen_in_quarantaine_tabel
+        end,
+        null::bigint,
+        null::bigint,
+        null::bigint,
+        null::varchar,
+        null::varchar,
+        null::varchar,
+        null::varchar,
+        null::boolean,
+        is_synthetisch
+    from files
+)
+
+select loads.*, bronnen.bron_naam
+from loads
+left join {{ ref('bronnen') }} as bronnen using (bron)

@@ -2,8 +2,18 @@
 -- how many are suppressed (value NULL, is_onderdrukt), because they rest on fewer than var min_cell_size clients
 -- or because CBS keeps them secret or does not know them. Every mart Superset reads with an is_onderdrukt
 -- column is listed here (tests/integration/test_data_quality.py checks that).
-{%- set per_indicator = ['fct_indicator', 'fct_wijkprofiel_vergelijking'] %}
+{%- set per_indicator = ['fct_indicator', 'fct_wijkprofiel_vergelijking', 'fct_gemeente_vergelijking'] %}
 {%- set not_per_indicator = ['fct_zorggebruik_wijk', 'fct_zorggebruik_wijk_geharmoniseerd'] %}
+{#- the cells of a mart that carry a published value of their own (the band rows of the comparison are aggregates) -#}
+{%- set cells_where = {'fct_gemeente_vergelijking': "reeks_soort = 'gemeente'"} %}
+{#- what each mart is called on the dashboards -#}
+{%- set mart_namen = {
+    'fct_indicator': 'Indicatoren',
+    'fct_wijkprofiel_vergelijking': 'Wijkprofiel',
+    'fct_gemeente_vergelijking': 'Gemeente tegen vergelijkingsgroep',
+    'fct_zorggebruik_wijk': 'Zorggebruik per wijk (indeling van elk jaar)',
+    'fct_zorggebruik_wijk_geharmoniseerd': 'Zorggebruik per wijk (indeling ' ~ var('doelindeling') ~ ')',
+} %}
 with cells as (
     {%- for mart in per_indicator + not_per_indicator %}
     select
@@ -12,17 +22,21 @@ with cells as (
         is_onderdrukt,
         onderdrukt_reden
     from {{ ref(mart) }}
+    {% if mart in cells_where %}where {{ cells_where[mart] }}{% endif %}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 )
 
 select
-    mart,
-    indicator_code,
+    cells.mart,
+    case cells.mart {% for mart, naam in mart_namen.items() %}when '{{ mart }}' then '{{ naam }}' {% endfor %}end as mart_naam,
+    cells.indicator_code,
+    coalesce(any_value(catalogus.naam), 'alle cellen')                              as indicator_naam,
     count(*)                                                                        as cellen,
     count(*) filter (where is_onderdrukt)                                           as onderdrukt,
     count(*) filter (where is_onderdrukt and onderdrukt_reden like 'minder dan %')  as onderdrukt_te_weinig_clienten,
     count(*) filter (where is_onderdrukt and onderdrukt_reden like 'CBS%')          as onderdrukt_geheim_of_onbekend,
     round(100.0 * count(*) filter (where is_onderdrukt) / count(*), 1)              as pct_onderdrukt
 from cells
-group by mart, indicator_code
+left join {{ ref('indicator_catalog') }} as catalogus on catalogus.code = cells.indicator_code
+group by cells.mart, cells.indicator_code

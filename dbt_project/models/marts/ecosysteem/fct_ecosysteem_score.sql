@@ -31,6 +31,7 @@ scored as (
         avg(z_score)                                                             as gemiddelde_z,
         count(z_score)                                                           as aantal_indicatoren,
         string_agg(indicator_code, ', ' order by indicator_code) filter (where z_score is not null) as indicatoren,
+        string_agg(indicator_naam, '; ' order by indicator_naam) filter (where z_score is not null) as indicator_namen,
         bool_or(is_voorlopig) filter (where z_score is not null)                 as is_voorlopig,
         bool_or(is_geschat) filter (where z_score is not null)                   as is_geschat,
         bool_or(is_synthetisch)                                                  as is_synthetisch
@@ -48,7 +49,13 @@ select
     round(scored.gemiddelde_z, 3)                                            as gemiddelde_z,
     coalesce(scored.aantal_indicatoren, 0)                                   as aantal_indicatoren,
     scored.indicatoren,
+    scored.indicator_namen,
     case when coalesce(scored.aantal_indicatoren, 0) > 0 then 'berekend' else 'geen gegevens' end as status,
+    case coalesce(scored.aantal_indicatoren, 0)
+        when 0 then 'geen score: geen indicator met een waarde'
+        when 1 then 'score uit 1 indicator'
+        else 'score uit ' || scored.aantal_indicatoren || ' indicatoren'
+    end                                                                      as toelichting,
     coalesce(scored.is_voorlopig, false)                                     as is_voorlopig,
     coalesce(scored.is_geschat, false)                                       as is_geschat,
     coalesce(scored.is_synthetisch, false)                                   as is_synthetisch

@@ -63,6 +63,12 @@ select
     case when onderdrukt_reden is null then teller end                      as teller,
     case when onderdrukt_reden is null then noemer end                      as noemer,
     eenheid,
+    -- the value as the dashboards write it (catalogue decimals, € and %), or why there is none
+    case
+        when onderdrukt_reden is not null then 'onderdrukt'
+        when berekende_waarde is null then 'geen gegevens'
+        else {{ waarde_tekst('round(berekende_waarde, decimalen)', 'decimalen', 'eenheid') }}
+    end                                                                     as waarde_tekst,
     onderdrukt_reden is not null                                            as is_onderdrukt,
     onderdrukt_reden,
     is_voorlopig,

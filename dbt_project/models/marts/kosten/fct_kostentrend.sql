@@ -31,17 +31,28 @@ with_history as (
         wide.*,
         groepen.analysegroep = groepen.trendgroep                                  as is_trendbaar,
         groepen.trendgroep,
+        totalen.naam                                                              as trendgroep_naam,
         lag(per_inwoner_reeel) over history                                       as vorig_jaar_reeel,
         first_value(per_inwoner_reeel) over history                               as eerste_jaar_reeel,
         first_value(jaar) over history                                            as eerste_jaar
     from wide
     inner join {{ ref('analysegroepen') }} as groepen using (analysegroep)
+    inner join {{ ref('analysegroepen') }} as totalen on totalen.analysegroep = groepen.trendgroep
     window history as (partition by gemeente_code, analysegroep order by jaar)
 )
 
 select
-    * exclude (vorig_jaar_reeel, eerste_jaar_reeel),
+    * exclude (vorig_jaar_reeel, eerste_jaar_reeel, trendgroep_naam),
     make_date(jaar, 1, 1)                                                          as peildatum,
+    -- totals and their parts told apart (never add a total to its parts): a part reads "↳ <name>" and sorts
+    -- right below its total
+    analysegroep <> trendgroep                                                     as is_onderdeel,
+    analysegroep = trendgroep
+        and count(*) over (partition by gemeente_code, jaar, trendgroep) > 1       as is_totaal,
+    case when analysegroep <> trendgroep then '↳ ' || analysegroep_naam else analysegroep_naam end
+                                                                                   as analysegroep_weergave,
+    lower(trendgroep_naam) || '|' || (analysegroep <> trendgroep)::int || '|' || lower(analysegroep_naam)
+                                                                                   as volgorde,
     round(100 * (per_inwoner_reeel / nullif(vorig_jaar_reeel, 0) - 1), 1)         as verandering_reeel_pct,
     round(100 * (per_inwoner_reeel / nullif(eerste_jaar_reeel, 0) - 1), 1)        as groei_sinds_eerste_jaar_reeel_pct,
     case when jaar > eerste_jaar

@@ -1,4 +1,5 @@
--- Periods with their CBS keys: years (2023JJ00) and half years (2023HJ01, 2023HJ02).
+-- Periods with their CBS keys: years (2023JJ00) and half years (2023HJ01, 2023HJ02), labelled as a Dutch reader
+-- writes them ("2023", "1e halfjaar 2023"; the macro periode_naam does the same for any period key).
 with years as (
     select unnest(range({{ var('eerste_jaar') }}, {{ var('doelindeling') }} + 7)) as jaar
 )
@@ -20,5 +21,5 @@ select
     halfjaar,
     make_date(jaar, 6 * halfjaar - 5, 1),
     case halfjaar when 1 then make_date(jaar, 6, 30) else make_date(jaar, 12, 31) end,
-    jaar || ' ' || halfjaar || 'e halfjaar'
+    halfjaar || 'e halfjaar ' || jaar
 from years, (select unnest([1, 2]) as halfjaar)
