@@ -49,18 +49,31 @@ def load_spec(spec_dir: Path = SPEC_DIR) -> tuple[dict[str, Any], list[dict[str,
     return datasets, dashboards
 
 
-def serving_columns(serving: Path, tables: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """{table: [(column, DuckDB type)]} in table order, read from the published serving file; every table of
-    `tables` must be there."""
+def load_presentation(spec_dir: Path = SPEC_DIR) -> dict[str, Any]:
+    """What every dashboard shares: colours with a meaning (label_colors) and CSS (presentatie.yaml)."""
+    path = spec_dir / "presentatie.yaml"
+    return yaml.safe_load(path.read_text("utf-8")) if path.exists() else {}
+
+
+def serving_columns(serving: Path, datasets: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
+    """{dataset: [(column, DuckDB type)]} in column order, read from the published serving file: a table's
+    columns, or what a virtual dataset's `sql` returns. Every table must be there."""
+    columns: dict[str, list[tuple[str, str]]] = {}
     with duckdb.connect(str(serving), read_only=True) as conn:
         rows = conn.execute(
             "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' "
             "ORDER BY table_name, column_index"
         ).fetchall()
-    columns: dict[str, list[tuple[str, str]]] = {}
-    for table, column, data_type in rows:
-        columns.setdefault(table, []).append((column, data_type))
-    if missing := [table for table in tables if table not in columns]:
+        for table, column, data_type in rows:
+            columns.setdefault(table, []).append((column, data_type))
+        for name, spec in datasets.items():
+            if spec.get("sql"):
+                try:
+                    described = conn.execute(f"DESCRIBE {spec['sql']}").fetchall()
+                except duckdb.Error as error:
+                    raise SpecError(f"datasets.yaml: the sql of {name} does not run on {serving}: {error}") from None
+                columns[name] = [(row[0], row[1]) for row in described]
+    if missing := [table for table in datasets if table not in columns]:
         raise SpecError(f"{serving} has no table(s) {missing}; run the pipeline (make refresh) first")
     return columns
 
@@ -148,7 +161,8 @@ def build_dataset(table: str, spec: dict[str, Any], labels: dict[str, str], phys
         "offset": 0,
         "params": None,
         "schema": "main",
-        "sql": None,
+        # a virtual dataset (a join Superset runs), e.g. values with their wijk's shape, stored once per wijk
+        "sql": spec.get("sql"),
         "table_name": table,
         "template_params": None,
         "uuid": spec.get("uuid") or stable_uuid("dataset", table),
@@ -216,13 +230,13 @@ def _add_sources_row(position: dict[str, Any], spec: dict[str, Any], charts: dic
     position[row_id] = {"children": [node_id], "id": row_id, "meta": {"background": "BACKGROUND_TRANSPARENT"},
                         "parents": ["ROOT_ID", "GRID_ID"], "type": "ROW"}  # fmt: skip
     code = "#### Bron per grafiek\n" + "\n".join(lines) + "\n\n(Synthetische demodata.)\n"
-    meta = {"code": code, "height": 12 + 5 * len(lines), "width": 12}
+    meta = {"code": code, "height": 14 + 7 * len(lines), "width": 12}  # a source of two lines at 1280 px fits
     position[node_id] = {"children": [], "id": node_id, "meta": meta, "parents": ["ROOT_ID", "GRID_ID", row_id],
                          "type": "MARKDOWN"}  # fmt: skip
 
 
 def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], chart_tables: dict[str, str],
-                    datasets: dict[str, dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+                    datasets: dict[str, dict[str, Any]], presentation: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     position: dict[str, Any] = {
         "DASHBOARD_VERSION_KEY": "v2",
         "GRID_ID": {"children": [], "id": "GRID_ID", "parents": ["ROOT_ID"], "type": "GRID"},
@@ -266,7 +280,7 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
         "cross_filters_enabled": False,
         "expanded_slices": {},
         "global_chart_configuration": {},
-        "label_colors": {},
+        "label_colors": presentation.get("label_colors", {}),
         "map_label_colors": {},
         "native_filter_configuration": [_native_filter(f, datasets, placed) for f in spec.get("filters", [])],
         "refresh_frequency": 0,
@@ -276,7 +290,7 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
     return {
         "certification_details": None,
         "certified_by": None,
-        "css": None,
+        "css": presentation.get("css"),
         "dashboard_title": spec["title"],
         "description": None,
         "metadata": metadata,
@@ -295,9 +309,10 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
 def build_tree(serving: Path, spec_dir: Path = SPEC_DIR, assets_dir: Path = ASSETS_DIR) -> dict[str, str]:
     """{path below assets/: YAML} for the database (kept as committed), datasets, charts and dashboards."""
     datasets_spec, dashboard_specs = load_spec(spec_dir)
+    presentation = load_presentation(spec_dir)
     (database_file,) = sorted((assets_dir / "databases").glob("*.yaml"))
     database = yaml.safe_load(database_file.read_text("utf-8"))
-    physical = serving_columns(serving, list(datasets_spec["datasets"]))
+    physical = serving_columns(serving, datasets_spec["datasets"])
     datasets = {
         table: build_dataset(table, spec, datasets_spec["labels"], physical[table], database["uuid"])
         for table, spec in datasets_spec["datasets"].items()
@@ -320,7 +335,7 @@ def build_tree(serving: Path, spec_dir: Path = SPEC_DIR, assets_dir: Path = ASSE
             if path in tree:
                 raise SpecError(f"two charts are called {doc['slice_name']!r}; give them distinct titles")
             tree[path] = dump_yaml(doc)
-        dashboard = build_dashboard(spec, charts, chart_tables, datasets)
+        dashboard = build_dashboard(spec, charts, chart_tables, datasets, presentation)
         tree[f"dashboards/{secure_filename(dashboard['dashboard_title'])}.yaml"] = dump_yaml(dashboard)
     return tree
 

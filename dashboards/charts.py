@@ -3,7 +3,10 @@
 Superset's frontend builds a chart's query from its form data (``buildQuery`` of each chart plugin) and saves it
 as the chart's ``query_context``, which ``/api/v1/chart/<id>/data/`` needs. Charts defined in dashboards/spec never
 pass through the frontend, so this module writes both the way the plugins do, for ``table`` (raw records),
-``echarts_timeseries_line`` / ``_bar`` and ``heatmap_v2``.
+``echarts_timeseries_line`` / ``_bar``, ``heatmap_v2`` and ``deck_polygon`` (the maps).
+
+What makes them legible is decided here once for every chart: legends that wrap instead of paging, axis titles
+kept clear of the tick labels, every category label of a heatmap drawn, Dutch date formats in tables.
 """
 
 from __future__ import annotations
@@ -13,6 +16,15 @@ import uuid
 from typing import Any
 
 NAMESPACE = uuid.UUID("5b1c9a52-3c1e-4b8e-9f54-0d6f3e0c2a11")  # fixed: the uuid5 ids of this project's assets
+# A map chart's background: provisioning puts "geen" (none, works offline) or the tile URL of SBM_BASEMAP_URL here.
+BASEMAP_PLACEHOLDER = "__SBM_BASEMAP__"
+GREY = "#c8c8c8"  # no value: suppressed (fewer than 10) or no data
+
+
+def _title_margin(chart: dict[str, Any], number_format: str) -> int:
+    """Room between the y-axis title and the axis: enough for the widest tick label the format writes
+    (euro amounts "€ 1.200" need more than "80,0")."""
+    return chart.get("y_title_margin", 65 if "$" in number_format else 50)
 
 
 class SpecError(ValueError):
@@ -70,7 +82,7 @@ def _table(chart: dict[str, Any], adhoc: list[dict[str, Any]], where: str) -> tu
         "row_limit": chart.get("row_limit", 10_000),
         "server_pagination": False,
         "show_cell_bars": False,
-        "table_timestamp_format": "smart_date",
+        "table_timestamp_format": chart.get("timestamp_format", "smart_date"),
         "viz_type": "table",
     }
     query = _query(chart, where, columns=columns, orderby=[[name, ascending] for name, ascending in order])
@@ -80,14 +92,15 @@ def _table(chart: dict[str, Any], adhoc: list[dict[str, Any]], where: str) -> tu
 def _timeseries(chart: dict[str, Any], adhoc: list[dict[str, Any]], where: str, viz: str) -> tuple[dict, dict]:
     x_axis, groupby, metrics = chart["x"], chart.get("groupby", []), chart["metrics"]
     grain = chart.get("time_grain")
+    number_format = chart.get("format", ",.1f")
     params = {
         "adhoc_filters": adhoc,
         "annotation_layers": [],
         "color_scheme": "supersetColors",
         "extra_form_data": {},
         "groupby": groupby,
-        "legendOrientation": "top",
-        "legendType": "scroll",
+        "legendOrientation": chart.get("legend", "top"),
+        "legendType": "plain",  # a paged ("scroll") legend hides series behind arrows; a plain one wraps
         "markerEnabled": True,
         "markerSize": 6,
         "metrics": metrics,
@@ -104,9 +117,9 @@ def _timeseries(chart: dict[str, Any], adhoc: list[dict[str, Any]], where: str, 
         "x_axis_title": chart.get("x_title", ""),
         "x_axis_title_margin": 30,
         "y_axis_bounds": [None, None],
-        "y_axis_format": chart.get("format", ",.1f"),
+        "y_axis_format": number_format,
         "y_axis_title": chart.get("y_title", ""),
-        "y_axis_title_margin": 40,
+        "y_axis_title_margin": _title_margin(chart, number_format),
         "y_axis_title_position": "Left",
     }
     if grain:
@@ -143,35 +156,89 @@ def _heatmap(chart: dict[str, Any], adhoc: list[dict[str, Any]], where: str) -> 
     params = {
         "adhoc_filters": adhoc,
         "annotation_layers": [],
-        "bottom_margin": "auto",
+        # room around the axis labels: ECharts measures them before the web font has loaded, and would cut off
+        # their first letters (Superset's "auto" is no margin at all)
+        "bottom_margin": 30,
         "extra_form_data": {},
         "groupby": y_axis,
-        "left_margin": "auto",
+        "left_margin": 40,
         "legend_type": "continuous",
-        "linear_color_scheme": "blue_white_yellow",
+        # the spec's scale (Superset config EXTRA_SEQUENTIAL_COLOR_SCHEMES): red = ongunstig, blue = gunstig
+        "linear_color_scheme": chart.get("color_scheme", "ongunstig_gunstig"),
         "metric": metric,
         "normalize_across": "heatmap",
         "row_limit": chart.get("row_limit", 10_000),
         "show_legend": True,
         "show_percentage": False,
         "show_values": True,
-        "sort_x_axis": "alpha_asc",
-        "sort_y_axis": "alpha_asc",
+        "sort_x_axis": chart.get("sort_x", "alpha_asc"),
+        "sort_y_axis": chart.get("sort_y", "alpha_desc"),
         "value_bounds": chart.get("bounds", [None, None]),
         "viz_type": "heatmap_v2",
         "x_axis": x_axis,
-        "xscale_interval": -1,
+        "x_axis_label_rotation": chart.get("x_rotation", 0),
+        # 1 = every label; Superset's default (-1, "auto") lets ECharts drop the labels that would overlap
+        "xscale_interval": 1,
         "y_axis_format": chart.get("format", ",.1f"),
-        "yscale_interval": -1,
+        "yscale_interval": 1,
     }
+    # as the plugin's buildQuery orders: by each axis (or the metric, for "value_…"), ascending or not
+    orderby = [[metric if params[f"sort_{axis}_axis"].startswith("value") else column,
+                params[f"sort_{axis}_axis"].endswith("asc")] for axis, column in (("x", x_axis), ("y", y_axis))]
     query = _query(
-        chart, where, columns=[x_axis, y_axis], metrics=[metric], orderby=[[x_axis, True], [y_axis, True]],
+        chart, where, columns=[x_axis, y_axis], metrics=[metric], orderby=orderby,
         post_processing=[{"operation": "rank", "options": {"metric": metric}}],
     )  # fmt: skip
     return params, query
 
 
-VIZ = {"table", "echarts_timeseries_line", "echarts_timeseries_bar", "heatmap_v2"}
+def _rgba(hex_colour: str) -> dict[str, float]:
+    return {"r": int(hex_colour[1:3], 16), "g": int(hex_colour[3:5], 16), "b": int(hex_colour[5:7], 16), "a": 1}
+
+
+def _polygon(chart: dict[str, Any], adhoc: list[dict[str, Any]], where: str) -> tuple[dict, dict]:
+    """A choropleth: the dataset's GeoJSON polygons coloured by class (``classes``: [from, to, colour]), a value
+    outside every class (a suppressed or missing one: NULL) grey. No background map unless configured
+    (``mapbox_style`` is filled in by provisioning, see dashboards/provision.py)."""
+    geometry, metric, tooltip = chart["geometry"], chart["metric"], chart.get("tooltip", {})
+    breakpoints = [{"color": _rgba(colour), "minValue": low, "maxValue": high}
+                   for low, high, colour in chart["classes"]]  # fmt: skip
+    tooltip_contents = [{"item_type": "column", "column_name": name, "verbose_name": label}
+                        for name, label in tooltip.items()]  # fmt: skip
+    params = {
+        "adhoc_filters": adhoc,
+        "autozoom": True,  # fit the map to the polygons the filters leave: the chosen gemeente
+        "color_breakpoints": breakpoints,
+        "color_scheme_type": "color_breakpoints",
+        "default_breakpoint_color": _rgba(GREY),
+        "extruded": False,
+        "filled": True,
+        # suppressed wijken have no value; without this they would be left out of the query instead of grey
+        "filter_nulls": False,
+        "js_columns": [],
+        "legend_format": chart.get("format", ",.0f"),
+        "legend_position": "tr",
+        "line_column": geometry,
+        "line_type": "json",
+        "line_width": 1,
+        "line_width_unit": "pixels",
+        "mapbox_style": BASEMAP_PLACEHOLDER,
+        "metric": metric,
+        "opacity": 90,
+        "reverse_long_lat": False,
+        "row_limit": chart.get("row_limit", 10_000),
+        "stroke_color_picker": _rgba("#ffffff"),
+        "stroked": True,
+        "table_filter": False,
+        "tooltip_contents": tooltip_contents,
+        "viewport": {"bearing": 0, "latitude": 52.3, "longitude": 6.6, "pitch": 0, "zoom": 9},
+        "viz_type": "deck_polygon",
+    }
+    query = _query(chart, where, columns=[geometry, *tooltip], metrics=[metric], is_timeseries=False)
+    return params, query
+
+
+VIZ = {"table", "echarts_timeseries_line", "echarts_timeseries_bar", "heatmap_v2", "deck_polygon"}
 
 
 def build_chart(key: str, chart: dict[str, Any], dataset: dict[str, Any], slug: str) -> dict[str, Any]:
@@ -183,6 +250,8 @@ def build_chart(key: str, chart: dict[str, Any], dataset: dict[str, Any], slug: 
         params, query = _timeseries(chart, adhoc, where, viz)
     elif viz == "heatmap_v2":
         params, query = _heatmap(chart, adhoc, where)
+    elif viz == "deck_polygon":
+        params, query = _polygon(chart, adhoc, where)
     else:
         raise SpecError(f"chart {key}: viz {viz!r} is not one of {sorted(VIZ)}")
     _check_references(key, chart, dataset)
@@ -212,8 +281,8 @@ def _check_references(key: str, chart: dict[str, Any], dataset: dict[str, Any]) 
         raise SpecError(f"chart {key}: `source` must start with 'Bron:'")
     columns = {column["column_name"] for column in dataset["columns"]}
     metrics = {metric["metric_name"] for metric in dataset["metrics"]}
-    named_columns = [*chart.get("columns", []), *chart.get("groupby", [])] + [
-        chart[k] for k in ("x", "y") if k in chart
+    named_columns = [*chart.get("columns", []), *chart.get("groupby", []), *chart.get("tooltip", {})] + [
+        chart[k] for k in ("x", "y", "geometry") if k in chart
     ]
     named_columns += [name for name, _ in chart.get("order", [])] + list(chart.get("formats") or {})
     named_metrics = [*chart.get("metrics", []), *([chart["metric"]] if "metric" in chart else [])]

@@ -2,7 +2,8 @@
 
 Exports the dashboards that dashboards/assets already holds (plus any given with ``--dashboard ID``) through
 ``/api/v1/dashboard/export/`` and writes them normalised, so that ``git diff`` shows only real changes:
-file names without Superset's numeric ids, no timestamp, the serving path back to its placeholder, instance ids
+file names without Superset's numeric ids, no timestamp, the serving path and the maps' background back to their
+placeholders, instance ids
 (dataset and chart ids) removed or renumbered, keys sorted, Dutch text unescaped, long strings as YAML blocks.
 """
 
@@ -19,11 +20,13 @@ from typing import Any
 
 import yaml
 
+from dashboards.charts import BASEMAP_PLACEHOLDER
 from dashboards.provision import (
     ASSETS_DIR,
     SERVING_PATH_PLACEHOLDER,
     ProvisionError,
     SupersetClient,
+    basemap_style,
     default_base_url,
 )
 from dashboards.superset_state import SupersetState, load_credentials
@@ -62,14 +65,19 @@ def _normalise_dataset(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _normalise_chart(doc: dict[str, Any]) -> dict[str, Any]:
-    # The importer re-points params and query_context at the dataset by its UUID; instance ids are noise.
+    # The importer re-points params and query_context at the dataset by its UUID; instance ids are noise. A map's
+    # background is the installation's (provisioning fills it in): back to its placeholder.
     for key in ("datasource", "slice_id", "dashboards"):
         doc["params"].pop(key, None)
+    if doc["params"].get("mapbox_style") == basemap_style():
+        doc["params"]["mapbox_style"] = BASEMAP_PLACEHOLDER
     if doc.get("query_context"):
         context = json.loads(doc["query_context"])
         context.pop("datasource", None)
         for key in ("datasource", "slice_id", "dashboards"):
             context.get("form_data", {}).pop(key, None)
+        if context.get("form_data", {}).get("mapbox_style") == basemap_style():
+            context["form_data"]["mapbox_style"] = BASEMAP_PLACEHOLDER
         for query in context.get("queries", []):
             query.pop("datasource", None)
         doc["query_context"] = json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,6 +1,7 @@
 """Provision Superset from the YAML in dashboards/assets: ``python -m dashboards.provision``.
 
-Zips the asset tree with the serving file's path filled in and posts it to ``/api/v1/assets/import/``, which
+Zips the asset tree with the serving file's path (and the maps' background, ``SBM_BASEMAP_URL``) filled in and
+posts it to ``/api/v1/assets/import/``, which
 creates or overwrites the database, dataset, charts and dashboards by UUID; then sets up the roles, users and
 row-level security of ``dashboards/security.yaml`` (``dashboards.security``). Running it twice changes nothing.
 """
@@ -17,6 +18,7 @@ from typing import Any
 import requests
 import yaml
 
+from dashboards.charts import BASEMAP_PLACEHOLDER
 from dashboards.superset_state import SupersetState, load_credentials
 from pipelines.config import Settings
 
@@ -38,8 +40,18 @@ def serving_uri_path(serving: Path) -> str:
     return path
 
 
+def basemap_style(environ: dict[str, str] | None = None) -> str:
+    """What the map charts draw under the wijken: the tiles of ``SBM_BASEMAP_URL`` (superset_config.py allows its
+    host), else nothing ("geen"), which works without internet."""
+    url = (os.environ if environ is None else environ).get("SBM_BASEMAP_URL", "").strip()
+    return f"tile://{url}" if url else "geen"
+
+
 def render_asset(relative: str, text: str, serving: Path) -> str:
-    """Fill the serving path into database YAML; every other asset goes into the bundle unchanged."""
+    """Fill the serving path into database YAML and the background map into map charts; everything else goes into
+    the bundle unchanged."""
+    if relative.startswith("charts/"):
+        return text.replace(BASEMAP_PLACEHOLDER, basemap_style())
     if not relative.startswith("databases/"):
         return text
     if text.count(SERVING_PATH_PLACEHOLDER) != 1:

@@ -98,6 +98,14 @@ THEME_DEFAULT = {
         "colorEditorSelection": "#fff5cf",
     },
     "algorithm": "default",
+    # Merged into every ECharts chart's options (Superset 6.1 has no chart control for these):
+    # - no "Alle / Omgekeerd" buttons in legends: they crowd the series names out of a legend line and get cut off;
+    # - chart text in a system font: ECharts measures (and caches) label widths before a web font has loaded, and
+    #   then cuts off the first letters of long axis labels that it draws in the wider web font.
+    "echartsOptionsOverrides": {
+        "legend": {"selector": False},
+        "textStyle": {"fontFamily": "Helvetica, Arial, sans-serif"},
+    },
 }
 THEME_DARK = None
 

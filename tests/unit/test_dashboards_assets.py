@@ -26,12 +26,14 @@ DATABASES, DATASETS, CHARTS, DASHBOARDS = (_load(kind) for kind in ("databases",
 # Each dashboard's native filters: gemeente, wijk and period where the data have them; the data team's by source.
 FILTERS = {
     "Datakwaliteit en verversing": {"Bron"},
-    "Sociale basis als ecosysteem": {"Gemeente", "Wijk", "Jaar"},
+    "Sociale basis als ecosysteem": {"Gemeente", "Wijk", "Jaar", "Element op de kaart"},
     "Wijkprofiel": {"Gemeente", "Wijk", "Jaar"},
     "Zorggebruik en zorgkosten": {"Gemeente", "Jaar"},  # gemeente level only: no wijk
 }
 DASHBOARD_TITLES = sorted(FILTERS)
 REGION_COLUMNS = {"gemeente_naam", "regio_naam", "wijk_naam", "gemeente_code", "regio_code", "wijk_code"}
+# a map groups by a wijk's shape; a comparison by its series (the gemeente's own, or its group's median, ...)
+REGION_COLUMNS |= {"geojson", "reeks"}
 FLAGS = {"is_voorlopig", "is_geschat", "is_onderdrukt", "heeft_onderdrukte_cijfers"}
 
 
@@ -77,7 +79,7 @@ def test_every_chart_is_placed_once_with_a_uuid_that_exists() -> None:
     assert sorted(placed) == sorted(chart["uuid"] for chart in CHARTS.values()), "every chart on one dashboard"
     for name, dashboard in DASHBOARDS.items():
         charts = _nodes(dashboard, "CHART")
-        assert 5 <= len(charts) <= 9, f"{name}: a sensible number of charts"
+        assert 5 <= len(charts) <= 12, f"{name}: a sensible number of charts"
         assert sorted(node["meta"]["chartId"] for node in charts) == list(range(1, len(charts) + 1)), name
         titles = {chart["uuid"]: chart["slice_name"] for chart in CHARTS.values()}
         assert all(node["meta"]["sliceName"] == titles[node["meta"]["uuid"]] for node in charts), name
@@ -144,8 +146,25 @@ def test_no_metric_rebuilds_a_suppressed_cell() -> None:
                 assert sums == expression.count("FILTER (WHERE NOT IS_ONDERDRUKT)"), metric["metric_name"]
 
 
+def _required_filter_columns(chart: dict[str, Any]) -> set[str]:
+    """The columns of the required native filters that apply to the chart on every dashboard that places it."""
+    columns = None
+    for dashboard in DASHBOARDS.values():
+        ids = {node["meta"]["uuid"]: node["meta"]["chartId"] for node in _nodes(dashboard, "CHART")}
+        if chart["uuid"] not in ids:
+            continue
+        here = {
+            f["targets"][0]["column"]["name"]
+            for f in dashboard["metadata"]["native_filter_configuration"]
+            if f["controlValues"]["enableEmptyFilter"] and ids[chart["uuid"]] not in f["scope"]["excluded"]
+        }
+        columns = here if columns is None else columns & here
+    return columns or set()
+
+
 def test_single_cell_metrics_are_grouped_by_region() -> None:
-    """MAX(waarde) is one cell only when the chart groups by region (and the period is on an axis or filtered)."""
+    """MAX(waarde) is one cell only when the chart groups by region (and the period is on an axis or filtered), or
+    when a required filter pins the region: one wijk, or one gemeente of data at gemeente level."""
     for chart in CHARTS.values():
         dataset = _dataset(chart["dataset_uuid"])
         expressions = {m["metric_name"]: m["expression"] for m in dataset["metrics"]}
@@ -154,7 +173,12 @@ def test_single_cell_metrics_are_grouped_by_region() -> None:
         if any(expressions[m].startswith("MAX(") for m in metrics if m):
             grouped = {*params.get("groupby", []), params.get("x_axis")} if isinstance(params.get("groupby"), list) \
                 else {params.get("groupby"), params.get("x_axis")}  # fmt: skip
-            assert grouped & REGION_COLUMNS, chart["slice_name"]
+            grouped |= {params.get("line_column"), params.get("y_axis")}
+            pinned = _required_filter_columns(chart)
+            gemeente_level = "regio_niveau = 'gemeente'" in json.dumps(params.get("adhoc_filters", []))
+            assert (
+                grouped & REGION_COLUMNS or "wijk_naam" in pinned or ("gemeente_naam" in pinned and gemeente_level)
+            ), chart["slice_name"]
 
 
 def test_every_chart_names_its_source() -> None:
@@ -228,7 +252,8 @@ def test_wijkprofiel_shows_strengths_first() -> None:
         c for c in _charts_of(_dashboard("Wijkprofiel")) if c["slice_name"].startswith("Kerncijfers van de wijk,")
     ]
     assert table["params"]["order_by_cols"] == ['["rang", true]']  # rang 1 = most favourable z-score
-    assert {"waarde", "peer_mediaan", "oordeel", "markering"} <= set(table["params"]["all_columns"])
+    # values as text in their unit with the catalogue's decimals (€ 32,12), the same as the table through the years
+    assert {"waarde_tekst", "peer_mediaan_tekst", "oordeel", "markering"} <= set(table["params"]["all_columns"])
 
 
 def test_build_refuses_a_column_the_dataset_lacks() -> None:
