@@ -207,6 +207,7 @@ def _polygon(chart: dict[str, Any], adhoc: list[dict[str, Any]], where: str) -> 
                         for name, label in tooltip.items()]  # fmt: skip
     params = {
         "adhoc_filters": adhoc,
+        "annotation_layers": [],  # Superset's import adds it to every chart
         "autozoom": True,  # fit the map to the polygons the filters leave: the chosen gemeente
         "color_breakpoints": breakpoints,
         "color_scheme_type": "color_breakpoints",
