@@ -107,6 +107,11 @@ def dashboards(client: SupersetClient, provisioned: dict[str, Any]) -> dict[str,
                     "id": chart["id"],
                     "slice_name": chart["slice_name"],
                     "viz_type": chart["form_data"]["viz_type"],
+                    # a map's class colours (RGB), to find them in a screenshot
+                    "classes": [
+                        (c["color"]["r"], c["color"]["g"], c["color"]["b"])
+                        for c in chart["form_data"].get("color_breakpoints", [])
+                    ],
                     "dataset": tables[int(chart["form_data"]["datasource"].split("__")[0])],
                     "filtered_by": {
                         f["targets"][0]["column"]["name"] for f in filters if chart["id"] not in f["scope"]["excluded"]

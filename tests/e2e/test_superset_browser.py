@@ -1,5 +1,6 @@
-"""Every dashboard in headless Chromium: rendered, filtered on load, screenshots; a viewer's view; and a publish of
-serving.duckdb while the dashboard loads. Screenshots: test-artifacts/screenshots/<slug>.png."""
+"""Every dashboard in headless Chromium: rendered, filtered on load, legible at 1600 and 1280 px, in Dutch, its maps
+coloured; a viewer's view; the login page; and a publish of serving.duckdb while the dashboard loads.
+Screenshots at 1600 px: test-artifacts/screenshots/<slug>.png."""
 
 from __future__ import annotations
 
@@ -13,14 +14,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from legibility import (
+    chart_texts,
+    clear_texts,
+    colour_share,
+    element_png,
+    english,
+    hex_rgb,
+    install_text_probe,
+    legibility_problems,
+    png_pixels,
+    visible_strings,
+)
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
+from superset_e2e import ChartData
 
-from dashboards.provision import dashboard_slugs
+from dashboards.charts import GREY
+from dashboards.provision import SupersetClient, dashboard_slugs
 from dashboards.superset_state import Credentials, SupersetState, parse_env_file
 from pipelines.config import Settings
 from pipelines.publish import publish_marts
@@ -47,8 +62,14 @@ RENDERED = {
     "echarts_timeseries_line": "[_echarts_instance_] canvas, [_echarts_instance_] svg",
     "echarts_timeseries_bar": "[_echarts_instance_] canvas, [_echarts_instance_] svg",
     "heatmap_v2": "[_echarts_instance_] canvas, [_echarts_instance_] svg",
+    "deck_polygon": "canvas",
     "table": "table tbody tr",
 }
+WIDTHS = (1600, 1280)  # a wide and a common laptop screen
+ELEMENTS = {  # the eight elements of the sociale basis (seed ecosysteem_elementen): every one on the heatmap's axis
+    "Financiering", "Fysieke infrastructuur", "Initiatief, eigenaarschap & ondernemerschap", "Kennisinfrastructuur",
+    "Menselijk kapitaal", "Netwerken", "Samenwerking", "Stakeholderdialoog",
+}  # fmt: skip
 # What Superset 6.1 renders when a chart query fails (antd error alert, role=alert) or a toast reports a problem,
 # and the "no results" empty state.
 ERRORS = (
@@ -74,6 +95,7 @@ def browser() -> Iterator[WebDriver]:
         options.add_argument(f"--user-data-dir={profile}")
         # An explicit driver path: Selenium Manager must never try to download one.
         driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+        install_text_probe(driver)  # what the charts draw on their canvases (tests/e2e/legibility.py)
         try:
             yield driver
         finally:
@@ -84,6 +106,7 @@ def _log_in(driver: WebDriver, url: str, username: str, password: str) -> None:
     driver.get(f"{url}/login/")
     wait = WebDriverWait(driver, 30)
     wait.until(lambda d: d.find_elements(By.ID, "username"))
+    wait.until(lambda d: "Inloggen" in d.find_element(By.TAG_NAME, "body").text)  # the Dutch pack has loaded
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
@@ -149,6 +172,8 @@ def test_dashboard_renders_in_chromium(
     superset_url: str,
     superset_credentials: Credentials,
     dashboards: dict[str, dict[str, Any]],
+    client: SupersetClient,
+    chart_data: ChartData,
     slug: str,
 ) -> None:
     dashboard = dashboards[slug]
@@ -179,12 +204,60 @@ def test_dashboard_renders_in_chromium(
         assert any(re.fullmatch(r"€ \d{1,3}(\.\d{3})+", cell) for cell in cells), cells
         assert any(re.fullmatch(r"[+−-]\d+,\d", cell) for cell in cells), cells
 
+    _assert_read_as_a_reader_would(browser, charts, screenshot, client, chart_data)
+    if slug == "ecosysteem":
+        (heatmap,) = [c for c in charts if c["slice_name"].startswith("Score per element per wijk")]
+        texts, _ = chart_texts(browser, heatmap["id"])
+        assert {t.text for t in texts} >= ELEMENTS, "every element named on the heatmap's axis"
+
+
+def _assert_read_as_a_reader_would(driver: WebDriver, charts: list[dict[str, Any]], screenshot: Path,
+                                   client: SupersetClient, chart_data: ChartData) -> None:  # fmt: skip
+    """No English, legible at every width, maps coloured (with grey where a wijk has no value)."""
+    assert english(visible_strings(driver)) == [], "English in the Dutch UI"
+    _assert_legible(driver, charts, screenshot)
+    for chart in charts:
+        if chart["viz_type"] == "deck_polygon":
+            rows = chart_data(client, chart["id"], chart["defaults"])
+            # a wijk without value has -1 (datasets.yaml: outside every class, so grey)
+            no_value = any(value == -1 for row in rows for value in row.values())
+            _assert_map_coloured(driver, chart, suppressed=no_value)
+
+
+def _assert_legible(driver: WebDriver, charts: list[dict[str, Any]], screenshot: Path) -> None:
+    """At every width of WIDTHS: no chart label cut off, no axis title over the tick labels, no paged legend (no
+    chart has more than 8 series), no table that scrolls inside (rows cut mid-row). The window is resized in place
+    (no reload): the charts redraw at the new size, and only what they draw then is measured."""
+    for width in WIDTHS:
+        driver.set_window_size(width + 1, 3200)
+        time.sleep(2)
+        clear_texts(driver)
+        driver.set_window_size(width, 3200)
+        time.sleep(3)
+        problems = legibility_problems(driver, charts)
+        assert not problems, f"at {width} px (see {screenshot}): {problems}"
+    driver.set_window_size(WIDTHS[0], 3200)
+
+
+def _assert_map_coloured(driver: WebDriver, chart: dict[str, Any], suppressed: bool) -> None:
+    """The map's drawn area is coloured by class (pixels of the chart's screenshot; deck.gl draws with WebGL), and
+    a wijk without a value (suppressed, or no data) is grey."""
+    # deck.gl blends a little white into its colours (opacity): a class colour is matched within 16 per channel,
+    # and near-white pixels (the background, the white class of a diverging scale) are not counted
+    pixels = [pixel for pixel in png_pixels(element_png(driver, chart["id"])) if min(pixel) < 240]
+    coloured = sum(colour_share(pixels, colour, tolerance=16) for colour in set(chart["classes"]))
+    assert coloured > 0.5, f"{chart['slice_name']}: {coloured:.0%} of the drawn map in its class colours"
+    grey = colour_share(pixels, hex_rgb(GREY), tolerance=8)
+    assert (grey > 0.01) == suppressed, f"{chart['slice_name']}: {grey:.1%} grey, a wijk without value: {suppressed}"
+
 
 def test_viewer_sees_the_dashboard(
     browser: WebDriver,
     superset_url: str,
     superset_state: SupersetState,
     dashboards: dict[str, dict[str, Any]],
+    client: SupersetClient,
+    chart_data: ChartData,
 ) -> None:
     """The Lezer role has every permission a dashboard needs (filters, chart data), not only the denials."""
     password = parse_env_file(superset_state.home / "users.env")["SBM_SUPERSET_PASSWORD_LEZER_ALMELO"]
@@ -195,6 +268,19 @@ def test_viewer_sees_the_dashboard(
     assert not _errors(browser), f"error elements for the viewer (see {screenshot}): {_errors(browser)}"
     assert not _unrendered(browser, charts), f"charts not rendered for the viewer (see {screenshot})"
     assert "Bewerk dashboard" not in browser.find_element(By.TAG_NAME, "body").text
+    # row-level security: the comparison and the map show Almelo (and its unnamed peer band), legibly, in Dutch
+    _assert_read_as_a_reader_would(browser, charts, screenshot, client, chart_data)
+
+
+def test_login_page_is_dutch_with_the_product_name(browser: WebDriver, superset_url: str) -> None:
+    """The login page too: Superset 6.1 serves it in English unless dashboards/superset_l10n.py answers."""
+    browser.get(f"{superset_url}/login/")
+    WebDriverWait(browser, 30).until(lambda d: "Inloggen" in d.find_element(By.TAG_NAME, "body").text)
+    strings = visible_strings(browser)
+    assert {"Inloggen", "Gebruikersnaam:", "Wachtwoord:"} <= set(strings)
+    assert english(strings) == [], "English on the login page"
+    logo = browser.find_element(By.CSS_SELECTOR, "img[alt='Sociale basis monitor']")
+    assert logo.get_attribute("src").startswith("data:image/svg+xml"), "the product's logo, not Superset's"
 
 
 def test_publish_while_the_dashboard_loads_fails_no_chart(

@@ -174,6 +174,6 @@ def test_replaced_serving_file_is_read(
         os.replace(backup, serving_db)
 
     def begroting(rows: list[dict[str, Any]]) -> float:
-        return next(row["lasten_begroting"] for row in rows if row["analysegroep_naam"] == "Sport")
+        return next(row["lasten_begroting"] for row in rows if row["analysegroep_weergave"] == "Sport")
 
     assert begroting(after) == begroting(before) + 1

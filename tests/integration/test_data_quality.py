@@ -9,6 +9,7 @@ import pytest
 from pipelines.checks.gemeente_checks import gemeente_gx_checks
 from pipelines.checks.gx_checks import gx_checks
 from pipelines.demo import gemeente_files as demo
+from pipelines.demo import kaart
 
 pytestmark = pytest.mark.integration
 
@@ -26,9 +27,11 @@ def test_every_source_is_reported_with_its_loads_and_every_load_adds_up(demo_pip
            FROM fct_datakwaliteit_bronnen""",
     )
     by_source = {bron: rest for bron, *rest in rows}
-    assert len(by_source) == 16  # ten CBS table families, six kinds of gemeente file
+    assert len(by_source) == 17  # ten CBS table families, six kinds of gemeente file, the Wijk- en buurtkaart
     files_per_source = Counter(name.split("/")[0] for name in demo.gemeente_files())
-    quarantined = {"subsidies": 5, "zorg": 3, "initiatieven": 1, "voorzieningen": 2, "indicatoren": 2, "postcodes": 0}
+    files_per_source["wijkenbuurtkaart"] = len(kaart.YEARS)
+    quarantined = {"subsidies": 5, "zorg": 3, "initiatieven": 1, "voorzieningen": 2, "indicatoren": 2, "postcodes": 0,
+                   "wijkenbuurtkaart": len(kaart.YEARS)}  # fmt: skip  # a buurt without geometry in each map
     for source, files in files_per_source.items():
         assert by_source[source] == ["gemeentebestand", files, 0, 0, quarantined[source], 0], source
     # CBS: one load per release; the demo's Kerncijfers come as one table per edition 2015-2024
@@ -38,7 +41,8 @@ def test_every_source_is_reported_with_its_loads_and_every_load_adds_up(demo_pip
 
 def test_quarantined_rows_per_reason_without_their_content(demo_pipeline):
     rows = query(demo_pipeline.serving, "SELECT bron, reden_code, rijen, bestanden FROM fct_datakwaliteit_quarantaine")
-    # the bad rows the demo plants (tests/integration/test_gemeente_files.py lists each one)
+    # the bad rows the demo plants (tests/integration/test_gemeente_files.py lists each one), and per demo map one
+    # buurt without geometry (pipelines/demo/kaart.py, EMPTY_BUURT)
     assert sorted(rows) == [
         ("indicatoren", "future_period", 1, 1),
         ("indicatoren", "unknown_region", 1, 1),
@@ -50,6 +54,7 @@ def test_quarantined_rows_per_reason_without_their_content(demo_pipeline):
         ("subsidies", "unknown_region", 1, 1),
         ("voorzieningen", "bad_value", 1, 1),
         ("voorzieningen", "no_location", 1, 1),
+        ("wijkenbuurtkaart", "missing_geometry", 2, 2),
         ("zorg", "future_period", 1, 1),
         ("zorg", "invalid_bsn", 1, 1),
         ("zorg", "negative_amount", 1, 1),
@@ -58,7 +63,12 @@ def test_quarantined_rows_per_reason_without_their_content(demo_pipeline):
         demo_pipeline.serving,
         "SELECT column_name FROM duckdb_columns() WHERE table_name = 'fct_datakwaliteit_quarantaine'",
     )
-    assert {c for (c,) in columns} == {"bron", "reden_code", "rijen", "bestanden", "kolommen", "laatste_lading"}
+    assert {c for (c,) in columns} == {
+        "bron", "bron_naam", "reden_code", "reden", "rijen", "bestanden", "kolommen", "laatste_lading"
+    }  # fmt: skip
+    # the dashboard reads the reason in Dutch (seed quarantaineredenen)
+    reasons = dict(query(demo_pipeline.serving, "SELECT reden_code, reden FROM fct_datakwaliteit_quarantaine"))
+    assert reasons["invalid_bsn"] == "ongeldig BSN (elfproef)" and reasons["missing_geometry"] == "geometrie ontbreekt"
 
 
 def test_freshness_is_the_last_period_each_source_holds(demo_pipeline):
@@ -68,6 +78,12 @@ def test_freshness_is_the_last_period_each_source_holds(demo_pipeline):
     assert latest["cbs_jeugdzorg_gemeente"] == "2024HJ02"  # half years
     assert latest["cbs_bijstand"] == "2024MM12"  # months
     assert latest["cbs_kerncijfers_wijken_buurten"] == "2024JJ00"
+    assert latest["wijkenbuurtkaart"] == "2024"  # the newest classification year of a map
+    # ... and as a Dutch reader writes it
+    names = dict(query(demo_pipeline.serving, "SELECT bron, laatste_periode_naam FROM fct_datakwaliteit_bronnen"))
+    assert (names["zorg"], names["cbs_jeugdzorg_gemeente"], names["cbs_bijstand"]) == (
+        "december 2024", "2e halfjaar 2024", "december 2024",
+    )  # fmt: skip
 
 
 def test_every_check_of_the_run_is_reported_and_passed(demo_pipeline):

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.__main__ import main
-from pipelines.demo import common
+from pipelines.demo import common, kaart
 from pipelines.demo import gemeente_files as demo
 
 pytestmark = pytest.mark.integration
@@ -24,7 +24,7 @@ def query(path, sql):
 def test_every_demo_file_is_loaded_and_its_rows_reconcile(demo_pipeline):
     warehouse = demo_pipeline.warehouse
     statuses = query(warehouse, "SELECT status, count(*) FROM meta.file_loads GROUP BY 1")
-    assert statuses == [("loaded", len(demo.gemeente_files()))]
+    assert statuses == [("loaded", len(demo.gemeente_files()) + len(kaart.YEARS))]  # and a map per year
     # per file: rows in the file = rows in raw + rows in quarantine, counted from the tables themselves
     mismatches = query(
         warehouse,
@@ -41,6 +41,8 @@ def test_every_demo_file_is_loaded_and_its_rows_reconcile(demo_pipeline):
             UNION ALL SELECT 'indicatoren', file_sha256, count(*), 0 FROM raw.indicatoren GROUP BY ALL
             UNION ALL SELECT 'indicatoren', file_sha256, 0, count(*) FROM quarantine.indicatoren GROUP BY ALL
             UNION ALL SELECT 'postcodes', file_sha256, count(*), 0 FROM raw.postcodes GROUP BY ALL
+            UNION ALL SELECT 'wijkenbuurtkaart', file_sha256, count(*), 0 FROM raw.wijkenbuurtkaart GROUP BY ALL
+            UNION ALL SELECT 'wijkenbuurtkaart', file_sha256, 0, count(*) FROM quarantine.wijkenbuurtkaart GROUP BY ALL
         )
         SELECT l.source_file, l.rows_in_file, l.rows_loaded, l.rows_quarantined, sum(c.n), sum(c.q)
         FROM meta.file_loads l LEFT JOIN counted c USING (source, file_sha256)
@@ -77,6 +79,7 @@ def test_the_bad_rows_of_the_demo_are_quarantined_with_their_reasons(demo_pipeli
         ("voorzieningen", "bad_value"): 1,  # soort "kerk"
         ("indicatoren", "future_period"): 1,
         ("indicatoren", "unknown_region"): 1,
+        ("wijkenbuurtkaart", "missing_geometry"): 1,  # in each map: a buurt without geometry (kaart.EMPTY_BUURT)
     }
     assert demo.BAD_SUBSIDY_ROWS + 1 == 5 and demo.BAD_EXPORT_ROWS == 3
 

@@ -170,7 +170,7 @@ def test_single_cell_metrics_are_grouped_by_region() -> None:
         expressions = {m["metric_name"]: m["expression"] for m in dataset["metrics"]}
         params = chart["params"]
         metrics = params.get("metrics") or [params.get("metric")]
-        if any(expressions[m].startswith("MAX(") for m in metrics if m):
+        if any(re.match(r"(COALESCE\()?MAX\(", expressions[m]) for m in metrics if m):
             grouped = {*params.get("groupby", []), params.get("x_axis")} if isinstance(params.get("groupby"), list) \
                 else {params.get("groupby"), params.get("x_axis")}  # fmt: skip
             grouped |= {params.get("line_column"), params.get("y_axis")}
