@@ -58,21 +58,15 @@ def test_dbt_staging_reads_every_dimension_name_the_registry_knows():
             assert all(f"'{name}'" in sql for name in names), (model.name, names)
 
 
-def test_malformed_registry_names_family_and_field(tmp_path):
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ("catalog: statline\n    tables: {2020: {id: A, verified: unverified}}", "family 'x': catalog 'statline'"),
+        ("catalog: opendata\n    tables: {2020: {id: A}}", "edition 2020: expected a mapping with id and verified"),
+    ],
+)
+def test_a_malformed_registry_names_family_and_field(tmp_path, fields, message):
     path = tmp_path / "registry.yaml"
-    path.write_text(
-        "families:\n  x:\n    title: X\n    catalog: statline\n    api: v3\n    raw_table: t\n"
-        "    tables: {2020: {id: A, verified: unverified}}\n    measures: [M]\n"
-    )
-    with pytest.raises(RegistryError, match="family 'x': catalog 'statline'"):
-        load_registry(path)
-
-
-def test_a_table_without_a_verified_note_is_refused(tmp_path):
-    path = tmp_path / "registry.yaml"
-    path.write_text(
-        "families:\n  x:\n    title: X\n    catalog: opendata\n    api: v3\n    raw_table: t\n"
-        "    tables: {2020: {id: A}}\n    measures: [M]\n"
-    )
-    with pytest.raises(RegistryError, match="edition 2020: expected a mapping with id and verified"):
+    path.write_text(f"families:\n  x:\n    title: X\n    {fields}\n    api: v3\n    raw_table: t\n    measures: [M]\n")
+    with pytest.raises(RegistryError, match=message):
         load_registry(path)
