@@ -1,8 +1,8 @@
 -- Grain: one row per check (kind x table x check): its latest outcome, and its history. Checks are the GX suites
--- (on every raw table and every mart, blocking) and the dbt tests (data tests and unit tests), as recorded in
--- meta.check_results. The checks of the data-quality marts themselves run after these marts are built: their
--- outcome shows here from the next run on. status and soort as recorded (pass, dbt_test); uitkomst and soort_naam
--- in Dutch for the dashboard.
+-- (on every raw table and every mart, blocking), the dbt tests (data tests and unit tests) and the CBS registry
+-- checks (cbs_check: each CBS table against the registry), as recorded in meta.check_results. The checks of the
+-- data-quality marts themselves run after these marts are built: their outcome shows here from the next run on.
+-- status and soort as recorded (pass, dbt_test); uitkomst and soort_naam in Dutch for the dashboard.
 with results as (
     select * replace (coalesce(object, '(onbekend)') as object) from {{ ref('stg_meta__check_results') }}
 ),
@@ -33,7 +33,7 @@ select
     case latest.status when 'pass' then 'geslaagd' when 'fail' then 'mislukt' when 'warn' then 'waarschuwing'
         when 'error' then 'fout' when 'skipped' then 'overgeslagen' else latest.status end as uitkomst,
     case latest.soort when 'gx' then 'GX-suite' when 'dbt_test' then 'dbt-test' when 'dbt_unit_test' then 'dbt-unittest'
-        else latest.soort end                                               as soort_naam,
+        when 'cbs_check' then 'CBS-registercontrole' else latest.soort end  as soort_naam,
     case latest.status when 'pass' then true when 'skipped' then null else false end as is_geslaagd,
     latest.afwijkingen,
     latest.rijen_gecontroleerd,
