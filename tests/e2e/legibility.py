@@ -132,14 +132,18 @@ def english(strings: list[str]) -> list[str]:
 
 
 def scrolling_inside(driver: WebDriver, chart_id: int) -> list[str]:
-    """Elements of a chart that scroll vertically: a table whose rows do not all fit in its box (cut mid-row)."""
+    """Elements of a chart that scroll: a table whose rows do not all fit in its box (cut mid-row), or whose columns
+    do not fit its width (the last ones hidden behind a scroll bar)."""
     return driver.execute_script(
         """const holder = document.querySelector(`[data-test-chart-id='${arguments[0]}']`);
            if (!holder) return [];
            return Array.from(holder.querySelectorAll('*')).filter(e => {
              const style = getComputedStyle(e);
-             return ['auto', 'scroll'].includes(style.overflowY) && e.scrollHeight > e.clientHeight + 2;
-           }).map(e => `${e.tagName.toLowerCase()}.${e.className} ${e.scrollHeight}>${e.clientHeight}`);""",
+             const scrolls = (overflow, content, box) => ['auto', 'scroll'].includes(overflow) && content > box + 2;
+             return scrolls(style.overflowY, e.scrollHeight, e.clientHeight)
+               || scrolls(style.overflowX, e.scrollWidth, e.clientWidth);
+           }).map(e => `${e.tagName.toLowerCase()}.${e.className} ${e.scrollWidth}x${e.scrollHeight}`
+                       + `>${e.clientWidth}x${e.clientHeight}`);""",
         chart_id,
     )
 
