@@ -12,6 +12,9 @@ import pytest
 from pipelines.config import Settings
 from pipelines.instance import MANIFEST, parse_dbt_project
 
+# One Superset for the whole session, shared by tests/e2e and tests/security (tests/superset_fixtures.py).
+pytest_plugins = ["superset_fixtures"]
+
 STATE_VARIABLES = (
     "SBM_WAREHOUSE",
     "SBM_SERVING",
