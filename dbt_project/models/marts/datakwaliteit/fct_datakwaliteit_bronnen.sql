@@ -10,8 +10,8 @@
 --   freshness: the last load (laatste_lading) and the last period with data (laatste_periode: for CBS the latest
 --   period with a value in the newest releases; for gemeente files the latest year, period or, for care data,
 --   the latest month invoiced, else the latest message month, in the data staging uses, of that gemeente);
---   checks: the latest outcome of the checks on the source's raw table (GX), passed and failed (a check reads the
---   whole table: the same on every row of the source).
+--   checks: the latest outcome of the checks on the source's raw table (GX; for CBS also the registry check of
+--   each table), passed and failed (a check reads the whole table: the same on every row of the source).
 with loads as (
     select * from {{ ref('fct_datakwaliteit_ladingen') }}
 ),
