@@ -117,7 +117,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_dagster(settings: Settings, host: str, port: int) -> list[ManagedProcess]:
+def start_dagster(settings: Settings, host: str, port: int, workspace: Path = WORKSPACE) -> list[ManagedProcess]:
     """`dagster dev` on a free loopback port and the guard (dashboards.dagster_proxy) on `host:port` in front."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     private = free_port()
@@ -125,7 +125,7 @@ def start_dagster(settings: Settings, host: str, port: int) -> list[ManagedProce
     # (as `make serve` does) has no activated venv, so put its bin/ first on PATH.
     path = f"{DAGSTER_BIN.parent}{os.pathsep}{os.environ.get('PATH', '')}"
     env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), "PATH": path}
-    command = [str(DAGSTER_BIN), "dev", "-w", str(WORKSPACE), "-h", "127.0.0.1", "-p", str(private)]
+    command = [str(DAGSTER_BIN), "dev", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(private)]
     log = settings.home / "logs" / "dagster.log"
     # `dagster dev` stops its webserver, daemon and code servers cleanly on SIGINT (Ctrl-C); on SIGTERM it
     # leaves a code server behind.

@@ -123,11 +123,14 @@ def dashboards(client: SupersetClient, provisioned: dict[str, Any]) -> dict[str,
 
 @pytest.fixture(scope="session")
 def login_as(
-    superset_url: str, superset_state: SupersetState, provisioned: dict[str, Any]
+    superset_url: str, superset_state: SupersetState, superset_credentials: Credentials, provisioned: dict[str, Any]
 ) -> Callable[[str], SupersetClient]:
-    """A client logged in as one of security.yaml's users, with the password provisioning generated; logged in once
-    per user and ten minutes (the login routes are rate-limited; an access token lasts fifteen minutes)."""
+    """A client logged in as the admin or one of security.yaml's users (with the password provisioning generated);
+    logged in once per user and ten minutes: the login routes are rate-limited, and an access token lasts fifteen
+    minutes (tests later in the session than the e2e tests must not use the session's first `client`)."""
     passwords = parse_env_file(superset_state.home / "users.env")
+    admin = superset_credentials.admin_username.upper()
+    passwords[f"SBM_SUPERSET_PASSWORD_{admin}"] = superset_credentials.admin_password
     clients: dict[str, tuple[float, SupersetClient]] = {}
 
     def login(username: str) -> SupersetClient:

@@ -1,10 +1,11 @@
 """The Dagster UI as a web page on another site (or a DNS-rebinding page) would try to drive it (issue 12, finding 5).
 
 `dashboards.serve.start_dagster` is what `make serve` runs: `dagster dev` on a private port and the guard
-(dashboards/dagster_proxy.py) on the public one. A harmless mutation stands for the dangerous ones (launch,
-terminate or delete runs, wipe assets): the same route, the same checks. `setNuxSeen` writes
-$DAGSTER_HOME/.nux/nux.yaml, so whether it ran is seen on disk, not only in the answer; the refusals come first in
-this module, the UI's own requests (which do run it) last.
+(dashboards/dagster_proxy.py) on the public one; here with an empty workspace (the webserver and its GraphQL API are
+what is probed; loading the pipeline's code location would add some 40 s). A harmless mutation stands for the
+dangerous ones (launch, terminate or delete runs, wipe assets): the same route, the same checks. `setNuxSeen`
+writes $DAGSTER_HOME/.nux/nux.yaml, so whether it ran is seen on disk, not only in the answer; the refusals come
+first in this module, the UI's own requests (which do run it) last.
 """
 
 from __future__ import annotations
@@ -35,9 +36,12 @@ class Dagster:
 
 @pytest.fixture(scope="module")
 def dagster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dagster]:
-    settings = Settings.from_env({"SBM_HOME": str(tmp_path_factory.mktemp("dagster") / "sbm")})
+    folder = tmp_path_factory.mktemp("dagster")
+    settings = Settings.from_env({"SBM_HOME": str(folder / "sbm")})
+    workspace = folder / "workspace.yaml"
+    workspace.write_text("load_from: []\n", encoding="utf-8")
     port = free_port()
-    servers = start_dagster(settings, "127.0.0.1", port)
+    servers = start_dagster(settings, "127.0.0.1", port, workspace)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_healthy(f"{url}/server_info", *servers)

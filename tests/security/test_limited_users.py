@@ -29,16 +29,16 @@ HIDES_ROWS = {"fct_datakwaliteit_bronnen", "fct_datakwaliteit_ladingen", "fct_da
 
 
 def test_provisioning_refuses_sql_lab_or_explore_to_a_user_limited_to_gemeenten(
-    client: SupersetClient, superset_state: SupersetState, provisioned: dict[str, Any]
+    admin: SupersetClient, superset_state: SupersetState, provisioned: dict[str, Any]
 ) -> None:
     security = copy.deepcopy(load_security())
     analist = next(user for user in security["users"] if user["role"] == "Analist")
     security["users"].append({**analist, "username": "analist_almelo", "gemeenten": [ALMELO]})
     with pytest.raises(ValueError, match="'analist_almelo' is limited to gemeenten") as refused:
-        apply_security(client, superset_state, security)
+        apply_security(admin, superset_state, security)
     for permission in ("can_execute_sql_query on SQLLab", "can_explore on Superset", "database_access on"):
         assert permission in str(refused.value)
-    users = client.request("GET", "/api/v1/security/users/", params={"q": "(page_size:100)"})["result"]
+    users = admin.request("GET", "/api/v1/security/users/", params={"q": "(page_size:100)"})["result"]
     assert "analist_almelo" not in {user["username"] for user in users}
 
 
@@ -54,7 +54,7 @@ def _rows(user: SupersetClient, context: dict[str, Any], filters: list[dict[str,
 
 
 def test_the_viewer_of_almelo_sees_only_almelo_and_shared_rows_on_the_data_quality_dashboard(
-    client: SupersetClient, login_as: Callable[[str], SupersetClient], dashboards: dict[str, dict[str, Any]]
+    admin: SupersetClient, login_as: Callable[[str], SupersetClient], dashboards: dict[str, dict[str, Any]]
 ) -> None:
     """File names, counts and reasons of other gemeenten stay hidden; CBS loads and the checks, which are the same
     for every gemeente (voor_alle_gemeenten), stay visible. Each chart as the viewer gets it = the admin's rows of
@@ -65,12 +65,12 @@ def test_the_viewer_of_almelo_sees_only_almelo_and_shared_rows_on_the_data_quali
     for chart in dashboards["datakwaliteit"]["charts"]:
         if chart["dataset"] == "dim_indicator":  # the indicator catalogue: no gemeente in it
             continue
-        context = json.loads(client.request("GET", f"/api/v1/chart/{chart['id']}")["result"]["query_context"])
+        context = json.loads(admin.request("GET", f"/api/v1/chart/{chart['id']}")["result"]["query_context"])
         context["form_data"] |= {"slice_id": chart["id"], "dashboardId": dashboards["datakwaliteit"]["id"]}
-        dataset = client.request("GET", f"/api/v1/dataset/{context['datasource']['id']}")["result"]
-        expected = _rows(client, context, own)
+        dataset = admin.request("GET", f"/api/v1/dataset/{context['datasource']['id']}")["result"]
+        expected = _rows(admin, context, own)
         if "voor_alle_gemeenten" in {column["column_name"] for column in dataset["columns"]}:
-            expected = sorted(expected + _rows(client, context, shared))
+            expected = sorted(expected + _rows(admin, context, shared))
         assert _rows(almelo, context, []) == expected, chart["slice_name"]
-        hidden = len(_rows(client, context, [])) - len(expected)
+        hidden = len(_rows(admin, context, [])) - len(expected)
         assert (hidden > 0) == (chart["dataset"] in HIDES_ROWS), f"{chart['slice_name']}: {hidden} rows hidden"

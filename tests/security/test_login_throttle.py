@@ -25,8 +25,9 @@ DUTCH = "Te veel mislukte inlogpogingen. Probeer het over 5 minuten opnieuw."
 
 
 @pytest.fixture(scope="module")
-def new_user(client: SupersetClient) -> Iterator[Callable[[str], str]]:
+def new_user(login_as: Callable[[str], SupersetClient]) -> Iterator[Callable[[str], str]]:
     """A Lezer made for one probe; returns its password. Deleted after the module (the session shares Superset)."""
+    client = login_as("admin")
     query = {"q": "(filters:!((col:name,opr:eq,value:Lezer)))"}
     (lezer,) = client.request("GET", "/api/v1/security/roles/", params=query)["result"]
     made: list[int] = []
