@@ -64,6 +64,7 @@ select
     0::bigint                                               as rijen_in_quarantaine,
     null::bigint                                            as lege_rijen,
     null::varchar                                           as quarantaine_redenen,
+    null::varchar                                           as waarschuwingen,
     cbs.rijen_geladen                                       as rijen_in_raw,
     0::bigint                                               as rijen_in_quarantaine_tabel,
     true                                                    as is_sluitend,
@@ -85,13 +86,17 @@ select
     load_id,
     started_at,
     null::timestamptz,
-    case status when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' else 'mislukt' end,
+    case status
+        when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' when 'held' then 'wacht op bevestiging'
+        else 'mislukt'
+    end,
     foutmelding,
     rows_in_file,
     rows_loaded,
     rows_quarantined,
     blank_rows,
     quarantaine_redenen,
+    array_to_string(warnings, '; '),
     rijen_in_raw,
     rijen_in_quarantaine_tabel,
     case
