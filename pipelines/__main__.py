@@ -5,6 +5,8 @@ prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project (dagster-dbt 
 demo-data  write the SYNTHETIC demo region's source data into the state folder (CBS snapshots, inbox files)
 refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on the persistent instance
 intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141] [--vervang]`
+cbs-check  hold every CBS registry table against its metadata: the stored snapshots, or with --online (or
+           SBM_CBS_MODE=online) the CBS API; prints a report and exits 1 when something differs from the registry
 purge      remove delivered originals older than the retention period (also a daily Dagster schedule)
 
 Every command runs with a private umask, and a run starts only when the warehouse is free: runs that died are
@@ -91,19 +93,21 @@ def _file_loads(settings: Settings, run_id: str) -> list[tuple]:
 
 
 def refresh(settings: Settings) -> int:
+    import dagster as dg
+
     result = _run(settings, "full_refresh")
-    failed_checks = [
-        evaluation.asset_check_key.to_user_string()
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed
-    ]
+    failed = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
+    # a failed warning (cbs_check: CBS changed a table) is reported, it does not fail the refresh
+    failed_checks = [e.asset_check_key.to_user_string() for e in failed if e.severity == dg.AssetCheckSeverity.ERROR]
+    if warnings := [e.asset_check_key.to_user_string() for e in failed if e.severity != dg.AssetCheckSeverity.ERROR]:
+        log.warning("checks with a warning (see the data-quality dashboard): %s", ", ".join(warnings))
     materialized = {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
     checks = result.get_asset_check_evaluations()
     log.info(
         "run %s: %d asset(s) materialised, %d of %d checks passed",
         result.run_id,
         len(materialized),
-        len(checks) - len(failed_checks),
+        len(checks) - len(failed),
         len(checks),
     )
     if settings.warehouse.exists():
@@ -198,16 +202,38 @@ def purge(settings: Settings) -> int:
     return 0
 
 
+def cbs_check(settings: Settings, online: bool) -> int:
+    """Print the registry check; exit status 1 when a table differs from the registry or could not be read."""
+    from pipelines.sources.cbs.check import check_offline, check_online, report
+    from pipelines.sources.cbs.client import CbsClient
+    from pipelines.sources.cbs.registry import load_registry
+    from pipelines.sources.cbs.snapshots import SnapshotStore
+
+    families = load_registry()
+    if online:
+        tables = sum(len(f.tables) for f in families.values())
+        log.info("cbs-check online: the metadata of %d tables from the CBS API", tables)
+        client = CbsClient()
+        checks = [check_online(family, client) for family in families.values()]
+    else:
+        store = SnapshotStore(settings.snapshots / "cbs")
+        log.info("cbs-check offline: the newest stored snapshot of each table in %s", store.root)
+        checks = [check_offline(family, store) for family in families.values()]
+    print(report(checks))
+    return 1 if any(fc.differs for fc in checks) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     private_umask()  # before anything is written; the servers, dbt and run workers inherit it
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["prepare", "demo-data", "refresh", "intake", "purge"])
+    parser.add_argument("command", choices=["prepare", "demo-data", "refresh", "intake", "cbs-check", "purge"])
     parser.add_argument("path", nargs="?", type=Path, help="intake: the file to load")
     parser.add_argument("--source", help="intake: subsidies, zorg, initiatieven, voorzieningen, indicatoren, postcodes")
     parser.add_argument("--gemeente", help="intake: whose file it is (GM + 4 digits), when the file does not say")
     parser.add_argument(
         "--vervang", action="store_true", help="intake: load a held file although it removes much of what it replaces"
     )
+    parser.add_argument("--online", action="store_true", help="cbs-check: ask the CBS API (default: SBM_CBS_MODE)")
     args = parser.parse_args(argv)
     if not log.handlers:  # only our logger: Dagster prints run events through its own console logger
         handler = logging.StreamHandler()
@@ -224,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.path is None or not (args.path.exists() or args.path.is_symlink()):
                 parser.error("intake needs the path of an existing file")
             return intake(settings, args.path, args.source, args.gemeente, args.vervang)
+        elif args.command == "cbs-check":
+            return cbs_check(settings, args.online or settings.cbs_online)
         elif args.command == "purge":
             return purge(settings)
         else:

@@ -31,8 +31,8 @@ def test_every_source_is_reported_with_its_loads_and_every_load_adds_up(demo_pip
     quarantined = {"subsidies": 5, "zorg": 3, "initiatieven": 1, "voorzieningen": 2, "indicatoren": 2, "postcodes": 0}
     for source, files in files_per_source.items():
         assert by_source[source] == ["gemeentebestand", files, 0, 0, quarantined[source], 0], source
-    # CBS: one load per release; the demo's Kerncijfers come as one table per edition 2015-2024
-    assert by_source["cbs_kerncijfers_wijken_buurten"][:2] == ["cbs", 10]
+    # CBS: one load per release; the demo's Kerncijfers come as one table per edition 2015-2024, 2020 released twice
+    assert by_source["cbs_kerncijfers_wijken_buurten"][:2] == ["cbs", 11]
     assert all(rest[-1] == 0 for rest in by_source.values())
 
 
@@ -104,5 +104,6 @@ def test_suppressed_share_per_indicator_covers_every_mart_with_suppressed_cells(
         """SELECT cellen, onderdrukt, onderdrukt_geheim_of_onbekend, pct_onderdrukt FROM fct_datakwaliteit_onderdrukking
            WHERE mart = 'fct_indicator' AND indicator_code = 'WMO_CLIENTEN_PER_1000'""",
     )
-    # 14 gemeenten + 79 wijken over 2015-2024 = 930 cells; the tiny wijk WK014110 is secret at CBS every year
-    assert row == (930, 10, 10, round(100 * 10 / 930, 1))
+    # 14 gemeenten + 79 wijken over 2018-2024 (the Kerncijfers up to 2017 have no Wmo figures, so no cells) = 651
+    # cells; the tiny wijk WK014110 is secret at CBS every year
+    assert row == (93 * 7, 7, 7, round(100 * 7 / 651, 1))

@@ -7,7 +7,8 @@
 --   freshness: the last load (laatste_lading) and the last period with data (laatste_periode: for CBS the latest
 --   period with a value in the newest releases; for gemeente files the latest year, period or, for care data,
 --   the latest month invoiced, else the latest message month, in the data staging uses);
---   checks: the latest outcome of the checks on the source's raw table (GX), passed and failed.
+--   checks: the latest outcome of the checks on the source's raw table (GX; for CBS also the registry check of
+--   each table), passed and failed.
 with loads as (
     select * from {{ ref('fct_datakwaliteit_ladingen') }}
 ),

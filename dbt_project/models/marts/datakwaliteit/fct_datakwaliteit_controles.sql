@@ -1,6 +1,6 @@
 -- Grain: one row per check (kind x table x check): its latest outcome, and its history. Checks are the GX suites
--- (on every raw table and every mart, blocking) and the dbt tests (data tests and unit tests), as recorded in
--- meta.check_results. The checks of the data-quality marts themselves run after these marts are built: their
+-- (on every raw table and every mart, blocking), the dbt tests (data tests and unit tests) and the CBS registry
+-- checks (cbs_check: each CBS table against the registry), as recorded in meta.check_results. The checks of the data-quality marts themselves run after these marts are built: their
 -- outcome shows here from the next run on.
 with results as (
     select * replace (coalesce(object, '(onbekend)') as object) from {{ ref('stg_meta__check_results') }}

@@ -2,7 +2,8 @@
 -- in and whether it adds up. For a file: rows in the file, loaded and quarantined as the load log says, and the
 -- rows found in raw.<source> and quarantine.<source> for that file and load; is_sluitend when rows in the file =
 -- loaded + quarantined and both are what the tables hold. For a CBS release: observations, cells that are
--- secret, missing (also: not yet available, discontinued) or provisional, and the periods it holds.
+-- secret, missing (also: not yet available, discontinued) or provisional, the registry measures the edition does
+-- not publish at all (loaded as `not_published` cells, never as zeros), and the periods it holds.
 with cbs as (
     select
         bron,
@@ -13,7 +14,10 @@ with cbs as (
         min(retrieved_at)                                                            as opgehaald_op,
         count(*)                                                                     as rijen_geladen,
         count(*) filter (where value_status = 'secret')                              as cellen_geheim,
-        count(*) filter (where value_status not in ('ok', 'text', 'secret'))         as cellen_ontbrekend,
+        count(*) filter (where value_status not in ('ok', 'text', 'secret', 'not_published'))
+                                                                                     as cellen_ontbrekend,
+        string_agg(distinct measure, ', ' order by measure) filter (where value_status = 'not_published')
+                                                                                     as maten_niet_gepubliceerd,
         count(*) filter (where is_voorlopig)                                         as cellen_voorlopig,
         min(period_key)                                                              as eerste_periode,
         max(period_key) filter (where value_status = 'ok')                           as laatste_periode,
@@ -70,6 +74,7 @@ select
     true                                                    as is_sluitend,
     cbs.cellen_geheim,
     cbs.cellen_ontbrekend,
+    cbs.maten_niet_gepubliceerd,
     cbs.cellen_voorlopig,
     cbs.eerste_periode,
     cbs.laatste_periode,
@@ -107,6 +112,7 @@ select
     end,
     null::bigint,
     null::bigint,
+    null::varchar,
     null::bigint,
     null::varchar,
     null::varchar,
