@@ -17,9 +17,9 @@ from decimal import Decimal
 
 import duckdb
 
-from pipelines.sources.files.grid import GridRead, input_column
+from pipelines.sources.files.grid import GridRead
 from pipelines.sources.files.spec import SourceSpec
-from pipelines.sources.files.validate import INTAKE, SUMMARY_ROW, error_sql
+from pipelines.sources.files.validate import INTAKE, SUMMARY_ROW, error_sql, record_sql
 from pipelines.sql import literal, quote
 
 SUMMARY_SHEET = re.compile(
@@ -34,6 +34,13 @@ def _error(code: str, message: str) -> str:
     return f"[{error_sql(code, None, 'NULL', message, safe=True)}]"
 
 
+def _held_back(spec: SourceSpec) -> str:
+    """The record of a good row held back with others: its values as read (the cells are gone by now)."""
+    values = [(c.raw_name, quote(c.raw_name)) for c in spec.columns.values() if c.type != "bsn"]
+    pseudonyms = [(c.name, quote(c.raw_name)) for c in spec.columns.values() if c.type == "bsn"]
+    return f"coalesce(record, {record_sql(values, pseudonyms, spec.personal)})"
+
+
 def flag_incomplete_messages(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
     if not spec.whole:
         return
@@ -43,7 +50,7 @@ def flag_incomplete_messages(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -
         "is loaded never disagrees with the declared total'"
     )
     con.execute(
-        f"""UPDATE {INTAKE} SET errors = {_error("incomplete_message", message)}
+        f"""UPDATE {INTAKE} SET errors = {_error("incomplete_message", message)}, record = {_held_back(spec)}
         FROM (SELECT replace_scope, min(source_row) AS first_row FROM {INTAKE}
               WHERE len(errors) > 0 AND {whole} GROUP BY replace_scope) AS bad
         WHERE {INTAKE}.replace_scope = bad.replace_scope AND len({INTAKE}.errors) = 0 AND {whole}"""
@@ -86,7 +93,8 @@ def flag_summary_sheets(con: duckdb.DuckDBPyConnection, spec: SourceSpec, read: 
             continue
         message = literal(f"sheet {sheet!r} is a summary, not records: {why}")
         con.execute(
-            f"UPDATE {INTAKE} SET errors = {_error('summary_sheet', message)} || errors WHERE source_sheet = ?",
+            f"UPDATE {INTAKE} SET errors = {_error('summary_sheet', message)} || errors, record = {_held_back(spec)} "
+            "WHERE source_sheet = ?",
             [sheet],
         )
         flagged.append(sheet)
@@ -96,7 +104,7 @@ def flag_summary_sheets(con: duckdb.DuckDBPyConnection, spec: SourceSpec, read: 
 def totals_warnings(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> list[str]:
     """A warning per totals row whose amounts differ from the sum of the other rows of its sheet (or file)."""
     amounts = [c.raw_name for c in spec.columns.values() if c.type == "amount"]
-    labels = [input_column(c.name) for c in spec.columns.values() if c.type in ("text", "code")]
+    labels = [quote(c.raw_name) for c in spec.columns.values() if c.type in ("text", "code")]
     if not amounts or not labels:
         return []
     sums = ", ".join(f"sum({quote(a)}) FILTER (WHERE NOT is_total) AS {quote(a)}" for a in amounts)

@@ -373,6 +373,8 @@ def _validate(
     load_known_regions(con, label, needed)
     con.execute("SET VARIABLE intake_date = ?::DATE", [intake_date or date.today()])
     con.execute("SET VARIABLE intake_gemeente = ?::VARCHAR", [entry.gemeente])
+    known = "SELECT count(*) > 0 FROM _known_regions WHERE level = 'gemeente' AND code = getvariable('intake_gemeente')"
+    con.execute(f"SET VARIABLE intake_gemeente_known = ({known})")
     con.execute(
         "SET VARIABLE indicator_catalog = ?::MAP(VARCHAR, STRUCT(minimum DOUBLE, maximum DOUBLE, uploaded BOOLEAN))",
         [indicator_catalog()],

@@ -201,8 +201,8 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
             person = is_natural_person_sql(column.natural_person, v)
             value = f"CASE WHEN {person} THEN NULL ELSE {value} END"
             extra[f"{name}_is_particulier"] = f"coalesce({person}, false)"
-    elif kind == "code":
-        value = f"upper({redact_bsns_sql(v)})"
+    elif kind == "code":  # a pattern leaves no room for a BSN (a cell that fails it is quarantined, redacted)
+        value = f"upper({v})" if column.pattern else f"upper({redact_bsns_sql(v)})"
         if column.pattern:
             bad(
                 f"NOT regexp_full_match({t}, {literal(column.pattern)})",
@@ -213,7 +213,7 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
         exact, d = quote(f"x__{name}"), quote(f"d__{name}")  # parsed once, by number_steps
         limit = INTEGER_LIMIT if kind == "integer" else AMOUNT_LIMIT
         # beyond DECIMAL(38,10) the parse itself gives NULL: 29 digits or more are out of range too
-        too_big = f"(abs({exact}) >= {limit} OR regexp_full_match({d}, '[0-9]{{29,}}'))"
+        too_big = f"(abs({exact}) >= {limit} OR ({exact} IS NULL AND regexp_full_match({d}, '[0-9]{{29,}}')))"
         if kind == "amount" and ctx.units.get(name) == "cent":
             value = f"CAST(TRY_CAST({v} AS DECIMAL(38,0)) / 100 AS DECIMAL(18,2))"
             bad(
@@ -309,11 +309,29 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
     return value, errors, extra
 
 
+def _unknown(name: str) -> str:
+    return f"getvariable({literal('unknown__' + name)})"
+
+
+def mark_unknown_codes(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    """For every region column whose codes must be known: the distinct codes of the file that the warehouse does
+    not know (``_known_regions``), as the variable ``unknown__<column>`` (a short list, mostly empty). One pass
+    over the column; the checks then look a row's code up in that list, not in the regions table per row."""
+    for column in (c for c in spec.columns.values() if c.type == "region" and c.known):
+        cell = f"nullif(trim({input_column(column.name)}), '')"
+        con.execute(
+            f"""SET VARIABLE {quote('unknown__' + column.name)} = (
+                SELECT coalesce(list(code), []::VARCHAR[]) FROM (
+                    SELECT DISTINCT {_region_code(column, cell)} AS code FROM {GRID}
+                ) WHERE code IS NOT NULL AND code NOT IN (SELECT code FROM _known_regions))"""
+        )
+
+
 def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list[str]]:
-    """Region columns after typing: wijk names resolved within the row's gemeente; every code the warehouse
-    does not know (``_known_regions``, see regions.py) an error, also a gemeente given by the inbox folder (or
-    ``intake --gemeente``); a wijk or buurt of another gemeente than the row's an error. Returns (value SQL per
-    column, error SQLs)."""
+    """Region columns after typing: wijk names resolved within the row's gemeente; every code the warehouse does
+    not know an error (see mark_unknown_codes), also a gemeente given by the inbox folder (or ``intake
+    --gemeente``: ``intake_gemeente_known``, decided once per file); a wijk or buurt of another gemeente than the
+    row's an error. Returns (value SQL per column, selected as ``r__<name>``; error SQLs over those)."""
     gemeente_column = next(
         (c.name for c in spec.columns.values() if c.type == "region" and c.level == "gemeente"), None
     )
@@ -323,8 +341,7 @@ def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list
     if gemeente_column:
         errors.append(
             _check(
-                f"{_t(gemeente_column)} IS NULL AND {folder} IS NOT NULL AND {folder} NOT IN "
-                "(SELECT code FROM _known_regions WHERE level = 'gemeente')",
+                f"{_t(gemeente_column)} IS NULL AND {folder} IS NOT NULL AND NOT getvariable('intake_gemeente_known')",
                 "unknown_region",
                 gemeente_column,
                 folder,
@@ -334,39 +351,38 @@ def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list
         )
     for column in (c for c in spec.columns.values() if c.type == "region"):
         v, t, name = quote(f"v__{column.name}"), _t(column.name), column.name
-        value = t
+        r = quote(f"r__{name}")
+        values[name] = t
         if column.level == "wijk":  # a wijk given by its name, unique within the gemeente
             key = f"regexp_replace(lower(strip_accents({v})), '[^a-z0-9]', '', 'g')"
             by_name = (
                 f"(SELECT CASE WHEN count(*) = 1 THEN any_value(k.code) END FROM _known_regions k "
                 f"WHERE k.level = 'wijk' AND k.name_key = {key} AND k.gemeente_code = {gemeente})"
             )
-            value = f"coalesce({t}, {by_name})"
-        values[name] = value
+            values[name] = f"coalesce({t}, {by_name})"
         what = f"a {column.level} code" + (" or the name of a wijk of the gemeente" if column.level == "wijk" else "")
         message = literal(f"{name}: {CELL} is not {what}")
-        errors.append(_check(f"{v} IS NOT NULL AND {value} IS NULL", "unknown_region", name, v, message))
+        errors.append(_check(f"{v} IS NOT NULL AND {r} IS NULL", "unknown_region", name, v, message))
+        unknown = f"list_contains({_unknown(name)}, {r})"
         if column.known:
             errors.append(
                 _check(
-                    f"{value} IS NOT NULL AND {value} NOT IN (SELECT code FROM _known_regions)",
+                    unknown,
                     "unknown_region",
                     name,
                     v,
-                    f"{literal(name + ': ')} || {value} || ' is not a region the warehouse knows'",
+                    f"{literal(name + ': ')} || {r} || ' is not a region the warehouse knows'",
                 )
             )
         if column.level in ("wijk", "buurt") and (gemeente_column or spec.uses_folder_gemeente):
-            # an unknown code has its error already
-            known = f" AND {value} IN (SELECT code FROM _known_regions)" if column.known else ""
+            known = f" AND NOT {unknown}" if column.known else ""  # an unknown code has its error already
             errors.append(
                 _check(
-                    f"substr({value}, 3, 4) <> substr({gemeente}, 3, 4){known}",
+                    f"substr({r}, 3, 4) <> substr({gemeente}, 3, 4){known}",
                     "wijk_not_in_gemeente",
                     name,
-                    value,
-                    f"{literal(name + ': ')} || {value} || ' lies in GM' || substr({value}, 3, 4) || ', not in ' || "
-                    f"{gemeente}",
+                    r,
+                    f"{literal(name + ': ')} || {r} || ' lies in GM' || substr({r}, 3, 4) || ', not in ' || {gemeente}",
                     safe=True,
                 )
             )
@@ -427,40 +443,39 @@ def output_columns(spec: SourceSpec) -> dict[str, str]:
     return columns
 
 
+def record_sql(cells: list[tuple[str, str]], safe: list[tuple[str, str]], personal: bool) -> str:
+    """SQL: a map of column -> text of a rejected row, from (name, cell) pairs shown as quarantine shows cells and
+    (name, value) pairs that are safe as they are (a BSN's pseudonym)."""
+    shown_cells = ", ".join(f"{{'k': {literal(name)}, 'v': ({cell})::VARCHAR}}" for name, cell in cells)
+    kept = "".join(f" || [({literal(name)}, ({value})::VARCHAR)]" for name, value in safe)
+    return (
+        f"map_from_entries(list_filter(list_transform([{shown_cells}], lambda c: (c.k, {shown('c.v', personal)}))"
+        f"{kept}, lambda e: e[2] IS NOT NULL))"
+    )
+
+
 def quarantine_sql(spec: SourceSpec, ctx: Context) -> str:
     """SELECT over ``_intake``'s rejected rows of what quarantine stores: ``errors`` with every cell as
     ``shown()`` and filled into its message, the first error's code, column and cell, all messages as ``reason``,
-    and ``record``, the row's cells (a BSN as its pseudonym). The scope too is shown, not stored as found: a
-    shifted row computes it from the wrong cells. Built for rejected rows only: a map per row costs more than
-    all the checks together."""
+    and ``record`` (built with the row's errors, by build_intake). The scope too is shown, not stored as found: a
+    shifted row computes it from the wrong cells."""
     filled = (
         f"list_transform(list_transform(errors, lambda e: struct_pack(code := e.code, column_name := e.column_name, "
         f"cell := CASE WHEN e.safe THEN e.cell ELSE {shown('e.cell', ctx.personal)} END, message := e.message)), "
         f"lambda e: struct_pack(code := e.code, column_name := e.column_name, cell := e.cell, "
         f"message := replace(e.message, {literal(CELL)}, coalesce(e.cell, ''))))"
     )
-    cells = ", ".join(
-        f"{{'k': {literal(c.name)}, 'v': {input_column(c.name)}}}" for c in spec.columns.values() if c.type != "bsn"
-    )
-    pseudonyms = "".join(
-        f" || [({literal(c.name)}, {quote(c.raw_name)})]" for c in spec.columns.values() if c.type == "bsn"
-    )
-    record = (
-        f"map_from_entries(list_filter(list_transform([{cells}], lambda c: (c.k, {shown('c.v', ctx.personal)}))"
-        f"{pseudonyms}, lambda e: e[2] IS NOT NULL))"
-    )
     return f"""SELECT *, errors[1].code AS reason_code,
             array_to_string(list_transform(errors, lambda e: e.message), '; ') AS reason,
             errors[1].column_name AS column_name, errors[1].cell AS cell_text
         FROM (SELECT source_sheet, source_row, {shown("replace_scope", ctx.personal)} AS replace_scope,
-                     {filled} AS errors, {record} AS record
+                     {filled} AS errors, record
               FROM {INTAKE} WHERE len(errors) > 0)"""
 
 
 def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context) -> None:
     """Create ``_intake`` from ``_grid``: typed columns, ``errors`` (empty list: the row is good),
-    ``replace_scope``, and the cells as found (``in__<column>``, for quarantine's record; the table is dropped
-    after the load)."""
+    ``replace_scope`` and, for a rejected row, ``record``."""
     names = list(spec.columns)
     nulls = ", ".join(literal(t) for t in NULL_TOKENS)
     cells = ", ".join(
@@ -479,7 +494,11 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
         column_errors += errors
         extras.update(extra)
     region_values, region_errors = _region_checks(spec, ctx)
-    finals = ", ".join(f"{region_values.get(c.name, _t(c.name))} AS {quote(c.raw_name)}" for c in spec.columns.values())
+    regions = "".join(f", {sql} AS {quote('r__' + name)}" for name, sql in region_values.items())
+    finals = ", ".join(
+        f"{quote('r__' + c.name) if c.name in region_values else _t(c.name)} AS {quote(c.raw_name)}"
+        for c in spec.columns.values()
+    )
     extra_sql = "".join(f", {sql} AS {quote(n)}" for n, sql in extras.items())
     raw_names = {c.raw_name for c in spec.columns.values()}
     replaced = [f"{sql} AS {quote(n)}" for n, sql in spec.derived.items() if n in raw_names]
@@ -506,6 +525,9 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
     )
     rules = [_check(f"coalesce({r.when}, false)", r.code, None, "NULL", literal(r.message)) for r in spec.rules]
     checks = [summary, overflow, *_row_checks(spec, ctx), *column_errors, *region_errors]
+    cells_found = [(c.name, input_column(c.name)) for c in spec.columns.values() if c.type != "bsn"]
+    pseudonyms = [(c.name, quote(c.raw_name)) for c in spec.columns.values() if c.type == "bsn"]
+    mark_unknown_codes(con, spec)
     con.execute(f"DROP TABLE IF EXISTS {INTAKE}")
     con.execute(
         f"""
@@ -515,14 +537,22 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
         step2 AS (SELECT *{"".join(", " + x for x in steps[1])} FROM step1),
         step3 AS (SELECT *{"".join(", " + x for x in steps[2])} FROM step2),
         typed AS (SELECT *, {", ".join(typed)} FROM step3),
+        regions AS (SELECT *{regions} FROM typed),
         checked AS (
             SELECT source_sheet, source_row, {finals}{extra_sql}, COLUMNS('^in__'), [{", ".join(checks)}] AS errors
-            FROM typed
+            FROM regions
         ),
-        derived AS (SELECT *{replace}{added} FROM checked)
-        SELECT * EXCLUDE (errors),
-               list_filter(errors || [{", ".join(rules) or "NULL"}], lambda e: e IS NOT NULL) AS errors,
-               ({spec.scope})::VARCHAR AS replace_scope
-        FROM derived
+        derived AS (SELECT *{replace}{added} FROM checked),
+        judged AS (
+            SELECT * EXCLUDE (errors),
+                   list_filter(errors || [{", ".join(rules) or "NULL"}], lambda e: e IS NOT NULL) AS errors,
+                   ({spec.scope})::VARCHAR AS replace_scope
+            FROM derived
+        )
+        -- a rejected row keeps its cells as quarantine shows them; built for those rows only: a map per row costs
+        -- more than all the checks together
+        SELECT COLUMNS(lambda c: NOT starts_with(c, 'in__')),
+               CASE WHEN len(errors) > 0 THEN {record_sql(cells_found, pseudonyms, ctx.personal)} END AS record
+        FROM judged
         """
     )
