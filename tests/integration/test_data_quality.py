@@ -79,18 +79,18 @@ def test_every_check_of_the_run_is_reported_and_passed(demo_pipeline):
     )
     failed = query(demo_pipeline.serving, "SELECT * FROM fct_datakwaliteit_controles WHERE NOT is_geslaagd")
     assert failed == []
-    # every GX check but the five on the data-quality marts themselves, which run after these marts are built
+    # every GX check but the six on the data-quality marts themselves, which run after these marts are built
     data_quality_checks = [c for c in gx_checks if "datakwaliteit" in next(iter(c.check_keys)).asset_key.path[-1]]
-    assert len(data_quality_checks) == 5
-    assert kinds["gx"] == len(gx_checks) + len(gemeente_gx_checks) - 5
+    assert len(data_quality_checks) == 6
+    assert kinds["gx"] == len(gx_checks) + len(gemeente_gx_checks) - 6
     assert kinds["dbt_unit_test"] >= 14 and kinds["dbt_test"] >= 150
-    # ...and those five are in the log for the next run's marts
+    # ...and those six are in the log for the next run's marts
     logged = query(
         demo_pipeline.warehouse,
         """SELECT count(*) FROM meta.check_results
            WHERE kind = 'gx' AND target LIKE 'marts.fct_datakwaliteit_%' AND status = 'pass'""",
     )
-    assert logged == [(5,)]
+    assert logged == [(6,)]
 
 
 def test_suppressed_share_per_indicator_covers_every_mart_with_suppressed_cells(demo_pipeline):

@@ -8,7 +8,6 @@ select
     source_file                                                   as bestand,
     file_sha256                                                   as lading,
     replace_scope                                                 as periode,
-    regexp_extract(replace_scope, 'GM[0-9]{4}')                   as gemeente_code,
     replaced_file                                                 as vervangen_bestand,
     rows_before                                                   as rijen_voor,
     rows_after                                                    as rijen_na,
