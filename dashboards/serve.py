@@ -32,6 +32,7 @@ from dashboards.superset_state import (
     superset_env,
 )
 from pipelines.config import REPO_ROOT, Settings
+from pipelines.state import private_umask
 
 WORKSPACE = REPO_ROOT / "workspace.yaml"
 DAGSTER_BIN = REPO_ROOT / ".venv" / "bin" / "dagster"
@@ -240,6 +241,7 @@ def run() -> NoReturn:
 
 
 def main() -> int:
+    private_umask()  # Superset, Dagster and their workers inherit it: what they write is the service user's alone
     # Explicit handlers: a shell that starts us in the background may have set SIGINT to "ignore", which the
     # servers would inherit. SIGTERM gets the same clean shutdown as Ctrl-C.
     signal.signal(signal.SIGINT, _raise_keyboard_interrupt)

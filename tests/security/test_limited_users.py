@@ -25,6 +25,7 @@ ALMELO = "GM0141"
 # The data-quality marts with rows of other gemeenten (files, their rows, suppressed cells); the checks are all for
 # every gemeente (a check reads the whole table), so a limited viewer sees every one of them.
 HIDES_ROWS = {"fct_datakwaliteit_bronnen", "fct_datakwaliteit_ladingen", "fct_datakwaliteit_quarantaine",
+              "fct_datakwaliteit_vervangingen",  # the demo replaces two of Borne's care files
               "fct_datakwaliteit_onderdrukking"}  # fmt: skip
 
 

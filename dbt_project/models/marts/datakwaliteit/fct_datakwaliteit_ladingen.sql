@@ -81,6 +81,7 @@ ladingen as (
         0::bigint                                               as rijen_in_quarantaine,
         null::bigint                                            as lege_rijen,
         null::varchar                                           as quarantaine_redenen,
+        null::varchar                                           as waarschuwingen,
         cbs.rijen_geladen                                       as rijen_in_raw,
         0::bigint                                               as rijen_in_quarantaine_tabel,
         true                                                    as is_sluitend,
@@ -105,13 +106,17 @@ ladingen as (
         load_id,
         started_at,
         null::timestamptz,
-        case status when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' else 'mislukt' end,
+        case status
+            when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' when 'held' then 'wacht op bevestiging'
+            else 'mislukt'
+        end,
         foutmelding,
         rows_in_file,
         rows_loaded,
         rows_quarantined,
         blank_rows,
         quarantaine_redenen,
+        array_to_string(warnings, '; '),
         rijen_in_raw,
         rijen_in_quarantaine_tabel,
         case
