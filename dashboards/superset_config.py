@@ -1,8 +1,8 @@
 """Superset configuration for the sociale basis monitor.
 
 Loaded by Superset (in .venv-superset) through ``SUPERSET_CONFIG_PATH``; it therefore imports nothing from the
-pipeline, only ``superset_l10n.py`` beside it. Every value can be reasoned about from this file and four
-environment variables:
+pipeline, only its siblings ``superset_guard.py`` and ``superset_l10n.py``. Every value can be reasoned about from
+this file and four environment variables:
 
 - ``SUPERSET_SECRET_KEY`` (required; ``dashboards.superset_state`` generates one into the credentials file),
 - ``SBM_SUPERSET_HOME`` (state folder, default ``$SBM_HOME/superset``, ``SBM_HOME`` default ``<repo>/.sbm``),
@@ -13,12 +13,22 @@ environment variables:
 import base64
 import importlib.util
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 from urllib.parse import urlsplit
 
 from superset.constants import CHANGE_ME_SECRET_KEY
+
+
+def _load_sibling(name: str):  # noqa: ANN202 - a module object
+    """A module next to this file (Superset loads this file by path, so its folder is not on sys.path)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 # Same default as pipelines.config.Settings.home, repeated because this file must not import the pipeline package.
 _SBM_HOME = Path(os.environ.get("SBM_HOME") or Path(__file__).resolve().parents[1] / ".sbm")
@@ -37,20 +47,45 @@ APP_NAME = "Sociale basis monitor"
 _HERE = Path(__file__).resolve().parent
 
 
-def _sibling_module(name: str) -> ModuleType:
-    """A module beside this file, loaded by path (this directory is not on Superset's sys.path)."""
-    spec = importlib.util.spec_from_file_location(f"sbm_{name}", _HERE / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _data_uri(path: Path) -> str:
     """A small image inlined, so the page needs no route of ours and the CSP (img-src data:) allows it."""
     return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
+
 # Roles, users and row-level security are provisioned through the security REST API (dashboards/security.py).
 FAB_ADD_SECURITY_API = True
+# What roles alone do not close (dashboards/superset_guard.py): viewers without Explore get only the saved charts of
+# their dashboards (no raw rows, SQL or own queries through the chart-data API); SQL Lab runs read-only statements
+# without the DuckDB functions that show server paths; failed logins are throttled with a Dutch message.
+_guard = _load_sibling("superset_guard")
+CUSTOM_SECURITY_MANAGER = _guard.MonitorSecurityManager
+# Superset's Dutch pack with corrections (dashboards/l10n/nl.yaml), served to every page including the login page,
+# which Superset 6.1 leaves in English (dashboards/superset_l10n.py says why).
+_l10n = _load_sibling("superset_l10n")
+
+
+def _install(app: Any) -> None:
+    """Superset's one FLASK_APP_MUTATOR: the guards, then the language packs."""
+    _guard.install(app)
+    _l10n.install(app)
+
+
+FLASK_APP_MUTATOR = _install
+
+# Login throttling with Flask-Limiter (Superset's own rate limiting, off unless enabled). Only logins are limited:
+# no application-wide limit. Failed logins count (a wrong password, an unknown user): per address and user name
+# (a lockout of that account from that address) and per address (trying many names); over a limit every login is
+# refused with HTTP 429, also with the right password, until the window has moved on. AUTH_RATE_LIMIT is Flask-
+# AppBuilder's limit on every POST to the form login per address (a flood guard). Counters live in each gunicorn
+# worker's memory (2 workers: up to twice the limit); with more hosts set RATELIMIT_STORAGE_URI to Redis.
+RATELIMIT_ENABLED = True
+RATELIMIT_APPLICATION = None
+RATELIMIT_STRATEGY = "moving-window"
+RATELIMIT_STORAGE_URI = "memory://"
+AUTH_RATE_LIMITED = True
+AUTH_RATE_LIMIT = "30 per minute"
+SBM_LOGIN_FAILURES_PER_USER = "5 per 5 minutes"
+SBM_LOGIN_FAILURES_PER_ADDRESS = "20 per 5 minutes"
 # Row-level security also in SQL Lab: an analyst limited to some gemeenten must not see the others there either.
 FEATURE_FLAGS = {"RLS_IN_SQLLAB": True}
 
@@ -60,10 +95,6 @@ LANGUAGES = {
     "nl": {"flag": "nl", "name": "Nederlands"},
     "en": {"flag": "us", "name": "English"},
 }
-# Superset's Dutch pack with corrections (dashboards/l10n/nl.yaml), served to every page including the login page,
-# which Superset 6.1 leaves in English (dashboards/superset_l10n.py says why).
-FLASK_APP_MUTATOR = _sibling_module("superset_l10n").install
-
 # The product's name and logo in the header and window titles instead of Superset's; one light theme (no dark-mode
 # switch in the header). The tokens are Superset 6.1's THEME_DEFAULT with the brand replaced.
 _LOGO = _data_uri(_HERE / "static" / "logo.svg")

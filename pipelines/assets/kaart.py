@@ -2,7 +2,8 @@
 ``geo/kaartvlakken`` turns the newest map per classification year into shapes for the dashboards' maps.
 
 Reading, checking and preparing the geometry are in ``pipelines/sources/geo/``; the assets pick files, log and
-report. A file that cannot be read fails the asset with the reader's message after the other files are loaded.
+report, as the gemeente-file assets do: a map that cannot be loaded never stops the run; it is logged as failed
+and moved to ``rejected/``.
 """
 
 from pathlib import Path
@@ -10,35 +11,13 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.assets.gemeente_files import GROUP, IntakeConfig
-from pipelines.resources import WAREHOUSE_POOL, CbsSource, IntakeFolders
-from pipelines.sources.files import inbox
-from pipelines.sources.files.load import FileLoad
-from pipelines.sources.geo.load import SOURCE, ensure_tables, ingest_kaart, pending_maps
+from pipelines.assets.gemeente_files import GROUP, IntakeConfig, file_metadata, inbox_entries, report
+from pipelines.resources import WAREHOUSE_POOL, CbsSource, Intake
+from pipelines.sources.geo.load import SOURCE, ensure_tables, ingest_kaart
 from pipelines.sources.geo.vlakken import TABLE, build_kaartvlakken
 
 RAW_KEY = dg.AssetKey(["raw", SOURCE])
 SHAPES_KEY = dg.AssetKey(TABLE.split("."))
-
-
-def _files(config: IntakeConfig, root: Path, log: dg.DagsterLogManager) -> list[inbox.InboxFile]:
-    if config.files is None:
-        return pending_maps(root)
-    entries = [inbox.inbox_file(root, Path(name), [SOURCE]) for name in config.files]
-    if missing := [name for name, entry in zip(config.files, entries, strict=True) if entry is None]:
-        raise dg.Failure(f"{missing} not in the inbox folder {root / SOURCE}")
-    for entry in entries:
-        if not entry.path.exists():  # taken by an earlier run since the sensor saw it
-            log.info(f"{entry.label(root)} is no longer in the inbox; it was loaded by an earlier run")
-    return [entry for entry in entries if entry.path.exists()]
-
-
-def _summary(result: FileLoad) -> str:
-    if result.status != "loaded":
-        return result.summary()
-    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(result.reasons.items()))
-    return (f"{result.file}: {result.rows_in_file} features = {result.rows_loaded} loaded + "
-            f"{result.rows_quarantined} quarantined{f' ({reasons})' if reasons else ''}")  # fmt: skip
 
 
 @dg.asset(
@@ -55,33 +34,24 @@ def wijkenbuurtkaart(
     context: dg.AssetExecutionContext,
     config: IntakeConfig,
     warehouse: DuckDBResource,
-    intake: IntakeFolders,
+    intake: Intake,
     cbs: CbsSource,
 ) -> dg.MaterializeResult:
-    root = Path(intake.inbox)
-    entries = _files(config, root, context.log)
-    context.log.info(f"{SOURCE}: {len(entries)} file(s) to load from {root / SOURCE}")
-    results: list[FileLoad] = []
+    entries = inbox_entries(SOURCE, intake, config, context.log)
+    context.log.info(f"{SOURCE}: {len(entries)} file(s) to load from {Path(intake.inbox) / SOURCE}")
+    places, results = intake.places(), []
     with warehouse.get_connection() as con:
         ensure_tables(con)  # the staging views need the tables before the first map arrives
         for entry in entries:
-            result = ingest_kaart(con, entry, inbox_dir=root, archive_dir=Path(intake.archive),
-                                  load_id=context.run.run_id, gemeenten=list(cbs.gemeenten))  # fmt: skip
-            (context.log.error if result.status == "failed" else context.log.info)(_summary(result))
+            result = ingest_kaart(con, entry, places, load_id=context.run.run_id, gemeenten=list(cbs.gemeenten))
+            report(context.log, result)
             results.append(result)
+        totals = tuple(con.execute(f"SELECT count(*) FROM {schema}.{SOURCE}").fetchall()[0][0]
+                       for schema in ("raw", "quarantine"))  # fmt: skip
         years = con.execute(f"SELECT list(DISTINCT indeling_jaar ORDER BY indeling_jaar) FROM raw.{SOURCE}").fetchone()
-    metadata = {
-        "files_loaded": sum(r.status == "loaded" for r in results),
-        "files_duplicate": sum(r.status == "duplicate" for r in results),
-        "files_failed": sum(r.status == "failed" for r in results),
-        "features_loaded": sum(r.rows_loaded for r in results if r.status == "loaded"),
-        "features_quarantined": sum(r.rows_quarantined for r in results if r.status == "loaded"),
-        "classification_years": dg.MetadataValue.json(years[0] or []),
-    }
-    if failed := [r for r in results if r.status == "failed"]:
-        raise dg.Failure(description=f"{len(failed)} map file(s) could not be loaded:\n"
-                         + "\n".join(r.error or "" for r in failed), metadata=metadata)  # fmt: skip
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(
+        metadata={**file_metadata(results, totals), "classification_years": dg.MetadataValue.json(years[0] or [])}
+    )
 
 
 @dg.asset(

@@ -20,6 +20,7 @@ import shapely
 
 from pipelines.sources.files.errors import MissingColumnError, UnknownFormatError
 from pipelines.sources.files.inbox import inbox_file
+from pipelines.sources.files.load import Places
 from pipelines.sources.geo.kaart import read_kaart
 from pipelines.sources.geo.load import SOURCE, ingest_kaart
 from pipelines.sources.geo.vlakken import TABLE, build_kaartvlakken, region_shapes, without_holes
@@ -118,11 +119,13 @@ def test_a_file_that_is_no_map_of_wijken_and_buurten_is_refused_with_what_is_mis
         read_kaart(no_names, "c.gpkg", ["GM0141"])
 
 
+def _places(inbox: Path) -> Places:
+    return Places(inbox, *(inbox.parent / name for name in ("archive", "rejected", "held", "scratch")))
+
+
 def _ingest(con: duckdb.DuckDBPyConnection, inbox: Path, name: str, layers: dict, load_id: str):
     path = write_map(inbox / SOURCE / name, layers)
-    entry = inbox_file(inbox, path, [SOURCE])
-    return ingest_kaart(con, entry, inbox_dir=inbox, archive_dir=inbox.parent / "archive", load_id=load_id,
-                        gemeenten=["GM0141"])  # fmt: skip
+    return ingest_kaart(con, inbox_file(inbox, path, [SOURCE]), _places(inbox), load_id=load_id, gemeenten=["GM0141"])
 
 
 def test_a_map_is_loaded_with_reconciled_counts_and_the_newest_map_of_a_year_is_drawn(tmp_path: Path) -> None:
@@ -145,6 +148,20 @@ def test_a_map_is_loaded_with_reconciled_counts_and_the_newest_map_of_a_year_is_
     lons = [lon for lon, _ in ring]
     # 200 m wide now: at 52.35 N a degree of longitude is 111.32 km x cos(52.35) = 68.0 km, so about 0.0029
     assert max(lons) - min(lons) == pytest.approx(200 / 68_000, rel=0.02)
+
+
+def test_a_map_that_cannot_be_loaded_is_logged_with_its_reason_and_moved_to_rejected(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / SOURCE).mkdir(parents=True)
+    con = duckdb.connect()
+    no_buurten = {k: v for k, v in demo_layers().items() if k != "buurten"}
+    result = _ingest(con, inbox, "wijkenbuurten_2023_v1.gpkg", no_buurten, "run-1")
+    assert result.status == "failed" and "expected layers gemeenten, wijken, buurten" in result.error
+    assert result.moved_to == tmp_path / "rejected" / SOURCE / "wijkenbuurten_2023_v1.gpkg"
+    assert not (inbox / SOURCE / "wijkenbuurten_2023_v1.gpkg").exists()
+    logged = con.execute(f"SELECT status, rows_loaded, error FROM meta.file_loads WHERE source = '{SOURCE}'").fetchall()
+    assert logged == [("failed", None, result.error)]
+    assert con.execute(f"SELECT count(*) FROM raw.{SOURCE}").fetchall() == [(0,)]  # nothing of it kept
 
 
 def test_a_polygon_with_holes_becomes_pieces_without_holes_covering_the_same_area() -> None:

@@ -68,7 +68,7 @@ def test_every_quarantine_reason_has_a_dutch_text() -> None:
         for path in (REPO_ROOT / "pipelines" / "sources" / "mappings").glob("*.yaml")
         for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []
     }
-    assert len(intake) == 15 and mappings  # the README's list, and the rules of the mappings
+    assert len(intake) == 22 and mappings  # the README's list, and the rules of the mappings
     missing = (intake | mappings | set(MAP_REASONS)) - set(seed)
     assert not missing, f"no Dutch text in seeds/datakwaliteit/quarantaineredenen.csv for {sorted(missing)}"
     assert all(text and text != code and "_" not in text for code, text in seed.items())  # words, not the code

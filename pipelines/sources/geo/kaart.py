@@ -95,13 +95,14 @@ def _check_layers(path: Path, label: str) -> None:
                                  f"layers {found} (missing {missing})")  # fmt: skip
 
 
-def _year(path: Path, label: str, years: set[int]) -> int:
-    """The classification year: the layers' ``jaar`` column, else the year in the file name."""
+def _year(label: str, years: set[int]) -> int:
+    """The classification year: the layers' ``jaar`` column, else the year in the delivered file's name (the
+    label: the archived copy is named by its sha256)."""
     if len(years) > 1:
         raise UnknownFormatError(label, "column jaar", "one classification year per file", f"years {sorted(years)}")
     if years:
         return years.pop()
-    if match := YEAR_IN_NAME.search(path.stem):
+    if match := YEAR_IN_NAME.search(Path(label).stem):
         return int(match.group(1))
     raise UnknownFormatError(label, "column jaar", "a classification year (column jaar or a year in the file name)",
                              "neither")  # fmt: skip
@@ -196,7 +197,10 @@ def _type_names(type_ids: np.ndarray) -> list[str]:
 
 
 def read_kaart(path: Path, label: str, gemeenten: list[str]) -> KaartRead:
-    """Read and check the three layers of one Wijk- en buurtkaart for ``gemeenten`` (CBS codes)."""
+    """Read and check the three layers of one Wijk- en buurtkaart for ``gemeenten`` (CBS codes); ``label`` names
+    the delivered file."""
+    if path.suffix.lower() != ".gpkg":
+        raise UnknownFormatError(label, None, "a GeoPackage (.gpkg)", path.suffix or "a file without extension")
     _check_layers(path, label)
     features, rejected, details, years = [], [], {"format": "gpkg", "crs": RD_NEW, "gemeenten": gemeenten}, set()
     for layer in LAYERS:
@@ -209,6 +213,6 @@ def read_kaart(path: Path, label: str, gemeenten: list[str]) -> KaartRead:
         features.append(good)
         rejected.append(bad)
         details[layer.name] = layer_details
-    year = _year(path, label, years)
+    year = _year(label, years)
     return KaartRead(year, pd.concat(features, ignore_index=True), pd.concat(rejected, ignore_index=True),
                      details | {"year": year})  # fmt: skip

@@ -1,30 +1,37 @@
 """Load one delivered Wijk- en buurtkaart (``inbox/wijkenbuurtkaart/*.gpkg``) into the warehouse.
 
-The same rules as every delivered file (pipelines/sources/files/load.py): the file is archived unchanged under its
-sha256; in one transaction its usable features go to ``raw.wijkenbuurtkaart`` (geometry as WKB in RD New,
-repaired where it was invalid, flagged with the reason), the others to ``quarantine.wijkenbuurtkaart`` with their
-reason and attributes as found, and one line to ``meta.file_loads``; features read = loaded + quarantined is
-checked against the tables before the commit. A file loaded before is recorded as a duplicate. The replace scope
-is the classification year: a newer file for a year replaces the older one downstream, other years stay.
+The same rules as every delivered file (pipelines/sources/files/load.py): the file is taken once settled and read
+once into the archive under its sha256 (links and special files refused); in one transaction its usable features
+go to ``raw.wijkenbuurtkaart`` (geometry as WKB in RD New, repaired where it was invalid, flagged with the reason),
+the others to ``quarantine.wijkenbuurtkaart`` with their reason and attributes as found, and one line to
+``meta.file_loads``; features read = loaded + quarantined is checked against the tables before the commit. A file
+loaded before is recorded as a duplicate; one that cannot be loaded gets a load-log row with the reason and moves
+to ``rejected/``. The replace scope is the classification year: a newer file for a year replaces the older one
+downstream, other years stay.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from pipelines.sources.files import inbox
-from pipelines.sources.files.errors import IntakeError
-from pipelines.sources.files.load import FILE_LOADS, PROVENANCE, SYNTHETIC_MARK, FileLoad
+from pipelines.sources.files.load import (
+    PROVENANCE,
+    FileLoad,
+    Places,
+    ensure_log_tables,
+    ensure_table,
+    log_load,
+    log_values,
+    reject_file,
+    take_file,
+)
 from pipelines.sources.geo.kaart import read_kaart
-from pipelines.sql import quote
 
 SOURCE = "wijkenbuurtkaart"
-FORMATS = {".gpkg"}
 RAW_COLUMNS = {
     "niveau": "VARCHAR NOT NULL",
     "regio_code": "VARCHAR NOT NULL",
@@ -48,17 +55,9 @@ QUARANTINE_COLUMNS = {
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for schema in ("raw", "quarantine", "meta"):
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute(f"CREATE TABLE IF NOT EXISTS meta.file_loads ({FILE_LOADS})")
-    for table, columns in ((f"raw.{SOURCE}", RAW_COLUMNS), (f"quarantine.{SOURCE}", QUARANTINE_COLUMNS)):
-        spec = ", ".join(f"{quote(name)} {kind}" for name, kind in {**PROVENANCE, **columns}.items())
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({spec})")
-
-
-def pending_maps(inbox_dir: Path) -> list[inbox.InboxFile]:
-    """The map files waiting in ``inbox/wijkenbuurtkaart/``, oldest first."""
-    return [entry for entry in inbox.pending_files(inbox_dir, [SOURCE]) if entry.path.suffix.lower() in FORMATS]
+    ensure_log_tables(con)
+    ensure_table(con, f"raw.{SOURCE}", {**PROVENANCE, **RAW_COLUMNS})
+    ensure_table(con, f"quarantine.{SOURCE}", {**PROVENANCE, **QUARANTINE_COLUMNS})
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, provenance: dict) -> int:
@@ -74,72 +73,39 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, pro
         con.unregister("_kaart_rows")
 
 
-def _log(con: duckdb.DuckDBPyConnection, result: FileLoad, values: dict) -> None:
-    loaded = result.status == "loaded"
-    row = {
-        "source": SOURCE,
-        "file_sha256": result.sha256,
-        "source_file": result.file,
-        "format": "gpkg",
-        "status": result.status,
-        "error": result.error,
-        "rows_in_file": result.rows_in_file,
-        "rows_loaded": result.rows_loaded if loaded else None,
-        "rows_quarantined": result.rows_quarantined if loaded else None,
-        "blank_rows": 0 if loaded else None,
-        "quarantine_reasons": result.reasons or None,
-        "read_as": json.dumps(result.read_as, ensure_ascii=False) if result.read_as else None,
-        **values,
-    }
-    con.execute(f"INSERT INTO meta.file_loads ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-                list(row.values()))  # fmt: skip
-
-
 def ingest_kaart(
     con: duckdb.DuckDBPyConnection,
     entry: inbox.InboxFile,
+    places: Places,
     *,
-    inbox_dir: Path,
-    archive_dir: Path,
     load_id: str,
     gemeenten: list[str],
 ) -> FileLoad:
-    """Load one map file and take it out of the inbox; a failure is logged and returned, never half-loaded."""
-    label, sha256, started = entry.label(inbox_dir), inbox.sha256_of(entry.path), datetime.now(UTC)
+    """Load one map file and take it out of the inbox; whatever goes wrong is logged and returned, the file is
+    never half-loaded."""
+    label = entry.label(places.inbox)
     ensure_tables(con)
-    synthetic = SYNTHETIC_MARK in entry.path.name.lower()
-    common = {"load_id": load_id, "file_bytes": entry.path.stat().st_size, "is_synthetic": synthetic}
-    already = con.execute(
-        "SELECT count(*) FROM meta.file_loads WHERE source = ? AND file_sha256 = ? AND status = 'loaded'",
-        [SOURCE, sha256],
-    ).fetchall()[0][0]
-    if already:
-        result = FileLoad(SOURCE, label, sha256, "duplicate")
-        _log(con, result, {**common, "started_at": started, "finished_at": datetime.now(UTC)})
-        entry.path.unlink()
-        return result
-    common["archive_file"] = inbox.archive(entry.path, sha256, archive_dir).name
-    result = FileLoad(SOURCE, label, sha256, "loaded")
-    con.execute("BEGIN TRANSACTION")
+    common = log_values(entry, load_id)
+    taken = take_file(con, SOURCE, entry, places, common)
+    if isinstance(taken, FileLoad):
+        return taken
+    result = FileLoad(SOURCE, label, taken.sha256, "loaded")
     try:
-        read = read_kaart(entry.path, label, gemeenten)
-        provenance = {"load_id": load_id, "loaded_at": started, "file_sha256": sha256, "source_file": label,
-                      "is_synthetic": synthetic, "replace_scope": str(read.year)}  # fmt: skip
+        read = read_kaart(taken.path, label, gemeenten)
         result.rows_in_file, result.read_as = read.rows, read.details
+        con.execute("BEGIN TRANSACTION")
+        provenance = {
+            "load_id": load_id, "loaded_at": common["started_at"], "file_sha256": taken.sha256, "source_file": label,
+            "is_synthetic": common["is_synthetic"], "replace_scope": str(read.year),
+        }  # fmt: skip
         result.rows_loaded = _insert(con, f"raw.{SOURCE}", read.features.assign(indeling_jaar=read.year), provenance)
         result.rows_quarantined = _insert(con, f"quarantine.{SOURCE}", read.rejected, provenance)
         result.reasons = read.rejected["reason_code"].value_counts().to_dict()
         _reconcile(con, result, load_id)
-        _log(con, result, {**common, "replace_scopes": [str(read.year)], "started_at": started,
-                           "finished_at": datetime.now(UTC)})  # fmt: skip
+        log_load(con, result, **common, replace_scopes=[str(read.year)])
         con.execute("COMMIT")
-    except Exception as error:
-        con.execute("ROLLBACK")
-        message = str(error) if isinstance(error, IntakeError) else f"{type(error).__name__}: {error}"
-        result = FileLoad(SOURCE, label, sha256, "failed", error=message)
-        _log(con, result, {**common, "started_at": started, "finished_at": datetime.now(UTC)})
-        if not isinstance(error, IntakeError):
-            raise
+    except Exception as error:  # one file's trouble never stops the others
+        return reject_file(con, FileLoad(SOURCE, label, taken.sha256, "failed"), error, entry, places, common)
     entry.path.unlink()  # archived; the load log says what became of it
     return result
 

@@ -5,6 +5,8 @@
 -- loaded + quarantined and both are what the tables hold. For a CBS release: observations, cells that are
 -- secret, missing (also: not yet available, discontinued) or provisional, the registry measures the edition does
 -- not publish at all (loaded as `not_published` cells, never as zeros), and the periods it holds.
+-- gemeente_code: the gemeente a file speaks for (its folder, else the one gemeente all its rows name; none for a
+-- file with rows of several gemeenten, which only users of all gemeenten see); a CBS release is voor_alle_gemeenten.
 with cbs as (
     select
         bron,
@@ -36,9 +38,16 @@ counted as (
     group by all
 ),
 
+file_gemeenten as (
+    select bron, file_sha256, case when count(distinct gemeente_code) = 1 then min(gemeente_code) end as gemeente_code
+    from {{ ref('stg_gemeentebestanden__rijen') }}
+    where gemeente_code is not null
+    group by all
+),
+
 files as (
     select
-        loads.*,
+        loads.* replace (coalesce(loads.gemeente_code, file_gemeenten.gemeente_code) as gemeente_code),
         coalesce(counted.rijen_in_raw, 0)                  as rijen_in_raw,
         coalesce(counted.rijen_in_quarantaine_tabel, 0)    as rijen_in_quarantaine_tabel,
         (
@@ -54,10 +63,12 @@ files as (
         and counted.file_sha256 = loads.file_sha256
         and counted.load_id = loads.load_id
         and loads.status = 'loaded'
-)
-,
+    left join file_gemeenten
+        on file_gemeenten.bron = loads.bron
+        and file_gemeenten.file_sha256 = loads.file_sha256
+),
 
-loads as (
+ladingen as (
     select
         cbs.bron,
         'cbs'                                                   as bron_soort,
@@ -73,6 +84,7 @@ loads as (
         0::bigint                                               as rijen_in_quarantaine,
         null::bigint                                            as lege_rijen,
         null::varchar                                           as quarantaine_redenen,
+        null::varchar                                           as waarschuwingen,
         cbs.rijen_geladen                                       as rijen_in_raw,
         0::bigint                                               as rijen_in_quarantaine_tabel,
         true                                                    as is_sluitend,
@@ -86,7 +98,9 @@ loads as (
         {{ periode_naam('cbs.laatste_periode') }}               as laatste_periode_naam,
         -- the newest release of a table is the one staging reads (cell by cell, older releases fill gaps)
         cbs.opgehaald_op = max(cbs.opgehaald_op) over (partition by cbs.bron, cbs.bestand) as is_nieuwste_release,
-        cbs.is_synthetisch
+        cbs.is_synthetisch,
+        null::varchar                                           as gemeente_code,
+        true                                                    as voor_alle_gemeenten
     from cbs
     union all
     select
@@ -97,13 +111,17 @@ loads as (
         load_id,
         started_at,
         null::timestamptz,
-        case status when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' else 'mislukt' end,
+        case status
+            when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' when 'held' then 'wacht op bevestiging'
+            else 'mislukt'
+        end,
         foutmelding,
         rows_in_file,
         rows_loaded,
         rows_quarantined,
         blank_rows,
         quarantaine_redenen,
+        array_to_string(warnings, '; '),
         rijen_in_raw,
         rijen_in_quarantaine_tabel,
         case
@@ -121,10 +139,13 @@ loads as (
         null::varchar,
         null::varchar,
         null::boolean,
-        is_synthetisch
+        is_synthetisch,
+        gemeente_code,
+        false
     from files
 )
 
-select loads.*, bronnen.bron_naam
-from loads
+select ladingen.*, bronnen.bron_naam, namen.gemeente_naam
+from ladingen
 left join {{ ref('bronnen') }} as bronnen using (bron)
+left join ({{ gemeentenamen() }}) as namen using (gemeente_code)

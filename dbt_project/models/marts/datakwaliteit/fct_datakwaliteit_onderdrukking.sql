@@ -1,7 +1,7 @@
--- Grain: one row per mart x indicator (`-` for a mart that is not per indicator): how many cells the mart has and
--- how many are suppressed (value NULL, is_onderdrukt), because they rest on fewer than var min_cell_size clients
--- or because CBS keeps them secret or does not know them. Every mart Superset reads with an is_onderdrukt
--- column is listed here (tests/integration/test_data_quality.py checks that).
+-- Grain: one row per mart x indicator (`-` for a mart that is not per indicator) x gemeente (none for regions above
+-- a gemeente): how many cells the mart has and how many are suppressed (value NULL, is_onderdrukt), because they
+-- rest on fewer than var min_cell_size clients or because CBS keeps them secret or does not know them. Every mart
+-- Superset reads with an is_onderdrukt column is listed here (tests/integration/test_data_quality.py checks that).
 {%- set per_indicator = ['fct_indicator', 'fct_wijkprofiel_vergelijking', 'fct_gemeente_vergelijking'] %}
 {%- set not_per_indicator = ['fct_zorggebruik_wijk', 'fct_zorggebruik_wijk_geharmoniseerd'] %}
 {#- the cells of a mart that carry a published value of their own (the band rows of the comparison are aggregates) -#}
@@ -19,6 +19,7 @@ with cells as (
     select
         '{{ mart }}' as mart,
         {{ 'indicator_code' if mart in per_indicator else "'-'" }} as indicator_code,
+        gemeente_code,
         is_onderdrukt,
         onderdrukt_reden
     from {{ ref(mart) }}
@@ -32,6 +33,8 @@ select
     case cells.mart {% for mart, naam in mart_namen.items() %}when '{{ mart }}' then '{{ naam }}' {% endfor %}end as mart_naam,
     cells.indicator_code,
     coalesce(any_value(catalogus.naam), 'alle cellen')                              as indicator_naam,
+    cells.gemeente_code,
+    any_value(namen.gemeente_naam)                                                  as gemeente_naam,
     count(*)                                                                        as cellen,
     count(*) filter (where is_onderdrukt)                                           as onderdrukt,
     count(*) filter (where is_onderdrukt and onderdrukt_reden like 'minder dan %')  as onderdrukt_te_weinig_clienten,
@@ -39,4 +42,5 @@ select
     round(100.0 * count(*) filter (where is_onderdrukt) / count(*), 1)              as pct_onderdrukt
 from cells
 left join {{ ref('indicator_catalog') }} as catalogus on catalogus.code = cells.indicator_code
-group by cells.mart, cells.indicator_code
+left join ({{ gemeentenamen() }}) as namen on namen.gemeente_code = cells.gemeente_code
+group by cells.mart, cells.indicator_code, cells.gemeente_code
