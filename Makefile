@@ -64,7 +64,7 @@ docs: prepare ## dbt documentation (models, catalogue, lineage) as one offline p
 	@echo "open dbt_project/target/static_index.html"
 
 lint: setup ## ruff
-	$(VENV)/bin/ruff check pipelines dashboards tests
+	$(VENV)/bin/ruff check pipelines dashboards demo tests
 
 clean: ## remove build output (dbt target, caches); keeps data and environments
 	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache test-artifacts

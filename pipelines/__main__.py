@@ -33,8 +33,8 @@ def prepare(settings: Settings) -> None:
 
 
 def demo_data(settings: Settings) -> None:
-    from pipelines.demo.cbs import write_cbs_demo
-    from pipelines.demo.gemeente_files import write_gemeente_files
+    from demo.cbs import write_cbs_demo
+    from demo.gemeente_files import write_gemeente_files
     from pipelines.sources.cbs.registry import load_registry
     from pipelines.sources.cbs.snapshots import SnapshotStore
     from pipelines.sources.privacy import load_key

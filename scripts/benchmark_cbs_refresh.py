@@ -18,9 +18,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from demo.cbs import write_cbs_demo
 from pipelines.config import Settings
 from pipelines.definitions import build_definitions
-from pipelines.demo.cbs import write_cbs_demo
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.snapshots import SnapshotStore
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.demo.gemeente_files import synthetic_bsn
+from demo.gemeente_files import synthetic_bsn
 from pipelines.sources.files.inbox import InboxFile
 from pipelines.sources.files.load import ingest_file
 from pipelines.sources.files.spec import source_specs

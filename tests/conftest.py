@@ -55,8 +55,8 @@ def full_refresh() -> Callable[[Settings], dg.ExecuteInProcessResult]:
 @pytest.fixture(scope="session")
 def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
     """The synthetic demo region through the whole pipeline, once per session: the state `make demo` builds."""
-    from pipelines.demo.cbs import write_cbs_demo
-    from pipelines.demo.gemeente_files import write_gemeente_files
+    from demo.cbs import write_cbs_demo
+    from demo.gemeente_files import write_gemeente_files
     from pipelines.sources.cbs.registry import load_registry
     from pipelines.sources.cbs.snapshots import SnapshotStore
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 import respx
 
+from demo.cbs_financien import bijstand_tables
 from pipelines.assets.cbs import cbs_family_asset
-from pipelines.demo.cbs_financien import bijstand_tables
 from pipelines.resources import build_resources
 from pipelines.sources.cbs.registry import load_registry
 
@@ -77,7 +77,7 @@ def test_offline_mode_makes_no_request(settings, demo_store_all):
 
 @pytest.fixture
 def demo_store_all(settings):
-    from pipelines.demo.cbs import write_cbs_demo
+    from demo.cbs import write_cbs_demo
     from pipelines.sources.cbs.snapshots import SnapshotStore
 
     write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), REGISTRY)

@@ -6,9 +6,9 @@ from collections import Counter
 import duckdb
 import pytest
 
+from demo import gemeente_files as demo
 from pipelines.checks.gemeente_checks import gemeente_gx_checks
 from pipelines.checks.gx_checks import gx_checks
-from pipelines.demo import gemeente_files as demo
 
 pytestmark = pytest.mark.integration
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from pipelines.demo.cbs import write_cbs_demo
-from pipelines.demo.cbs_kerncijfers import kerncijfers_documents
+from demo.cbs import write_cbs_demo
+from demo.cbs_kerncijfers import kerncijfers_documents
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.snapshots import SnapshotStore
 

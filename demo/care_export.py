@@ -18,9 +18,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cache
 
-from pipelines.demo.care_history import YEARS, Allocation, Trajectory, allocations, care_history
-from pipelines.demo.common import csv_text, person_name, synthetic_bsn
-from pipelines.demo.geography import Gemeente, rng
+from demo.care_history import YEARS, Allocation, Trajectory, allocations, care_history
+from demo.common import csv_text, person_name, synthetic_bsn
+from demo.geography import Gemeente, rng
 
 EXPORT_DATE = date(2025, 1, 20)
 BAD_EXPORT_ROWS = 3  # invalid BSN, negative amount without credit, a period after the export

@@ -31,13 +31,13 @@ from pathlib import Path
 from lxml import etree
 from openpyxl import Workbook
 
-from pipelines.demo.care_export import BAD_EXPORT_ROWS as BAD_EXPORT_ROWS  # the demo's bad rows, in one place
-from pipelines.demo.care_export import care_export
-from pipelines.demo.care_history import PRODUCTS
-from pipelines.demo.care_history import YEARS as CARE_YEARS
-from pipelines.demo.common import LABEL, csv_text, person_name, synthetic_bsn
-from pipelines.demo.geography import Gemeente, Placement, demo_region, placements, postcode_table, rng
-from pipelines.demo.population import area_year
+from demo.care_export import BAD_EXPORT_ROWS as BAD_EXPORT_ROWS  # the demo's bad rows, in one place
+from demo.care_export import care_export
+from demo.care_history import PRODUCTS
+from demo.care_history import YEARS as CARE_YEARS
+from demo.common import LABEL, csv_text, person_name, synthetic_bsn
+from demo.geography import Gemeente, Placement, demo_region, placements, postcode_table, rng
+from demo.population import area_year
 
 SUBSIDY_YEARS = range(2019, 2025)
 CARE_YEAR = 2024
@@ -207,7 +207,7 @@ def enschede_register() -> bytes:
     grants = subsidies(gemeente)
     rows: list[list[object]] = [
         [f"Subsidieregister gemeente Enschede {SUBSIDY_YEARS[0]}-{SUBSIDY_YEARS[-1]}"],
-        [f"{LABEL}: gegenereerd door pipelines/demo/gemeente_files.py"],
+        [f"{LABEL}: gegenereerd door demo/gemeente_files.py"],
         [],
         ["Dossier", "Organisatie", "Subsidieregeling", "Bedrag", None, "Boekjaar", "Wijkcode", "Gemeente"],
         [None, None, None, "aangevraagd", "verleend", None, None, None],
@@ -288,7 +288,7 @@ def care_clients(gemeente: Gemeente, year: int) -> Iterator[Client]:
 
 
 def almelo_care_export() -> bytes:
-    """Almelo's case-system export of 2021-2024 (pipelines/demo/care_export.py)."""
+    """Almelo's case-system export of 2021-2024 (demo/care_export.py)."""
     gemeente = demo_region()[0]
     return care_export(gemeente, demo_region().index(gemeente) * CLIENTS_PER_GEMEENTE)
 

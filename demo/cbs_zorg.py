@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pipelines.demo.geography import YEARS, Gemeente, demo_region, placements, rng
-from pipelines.demo.odata import (
+from demo.geography import YEARS, Gemeente, demo_region, placements, rng
+from demo.odata import (
     SYNTHETIC_LABEL,
     data_properties,
     dimension,
@@ -25,8 +25,8 @@ from pipelines.demo.odata import (
     v3_documents,
     v4_documents,
 )
-from pipelines.demo.population import AreaYear, total
-from pipelines.demo.statline import DemoTable, period_categories, published, untyped
+from demo.population import AreaYear, total
+from demo.statline import DemoTable, period_categories, published, untyped
 from pipelines.sources.cbs.registry import TableFamily
 
 # Wmo: share of all Wmo clients using each type (a client can use several, so shares do not add up to 1); keys

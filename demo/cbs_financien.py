@@ -1,5 +1,5 @@
 """SYNTHETIC CBS money tables for the demo region: Wmo and jeugdzorg costs, raw Iv3 data per taakveld (2017 and
-2023 code lists), and bijstand per month. Amounts follow pipelines/demo/finance.py.
+2023 code lists), and bijstand per month. Amounts follow demo/finance.py.
 
 Iv3 is a cube without a time dimension, keys padded as in the real tables (Gemeenten to 9, TaakveldBalanspost to 6,
 Categorie to 8); the 2017 table uses the older names CBS's Iv3 tables have had (FunctieKostenplaatsBalanspost,
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from pipelines.demo.finance import gemeente_money
-from pipelines.demo.geography import YEARS, Gemeente, demo_region, rng
-from pipelines.demo.odata import SYNTHETIC_LABEL, data_properties, dimension, pad, topic, topic_keys, v3_documents
-from pipelines.demo.population import total
-from pipelines.demo.statline import DemoTable, period_categories
+from demo.finance import gemeente_money
+from demo.geography import YEARS, Gemeente, demo_region, rng
+from demo.odata import SYNTHETIC_LABEL, data_properties, dimension, pad, topic, topic_keys, v3_documents
+from demo.population import total
+from demo.statline import DemoTable, period_categories
 from pipelines.sources.cbs.registry import TableFamily
 
 THOUSAND = 1_000

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from pipelines.demo.cbs_zorg import REFERRERS
-from pipelines.demo.geography import Area, Gemeente, placements, rng
-from pipelines.demo.population import area_year
+from demo.cbs_zorg import REFERRERS
+from demo.geography import Area, Gemeente, placements, rng
+from demo.population import area_year
 
 YEARS = range(2021, 2025)  # the years the demo's own care data describe
 EARLIEST_START = date(2012, 1, 1)  # trajectories in care in the first year began at the earliest then

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from pipelines.demo.geography import FIRST_YEAR, Area, rng
+from demo.geography import FIRST_YEAR, Area, rng
 
 AGE_SHARES = {"k_0Tot15Jaar": 0.16, "k_15Tot25Jaar": 0.125, "k_25Tot45Jaar": 0.235, "k_45Tot65Jaar": 0.28}
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from pipelines.demo.geography import FIRST_YEAR, Gemeente, rng
-from pipelines.demo.population import total
+from demo.geography import FIRST_YEAR, Gemeente, rng
+from demo.population import total
 
 # share of Wmo maatwerk costs per type of voorziening, and of jeugdzorg costs per form
 WMO_COST_SHARES = {"hulp_bij_het_huishouden": 0.30, "ondersteuning_thuis": 0.45, "hulpmiddelen_diensten": 0.15,

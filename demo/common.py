@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from pipelines.demo.geography import rng
+from demo.geography import rng
 
 LABEL = "SYNTHETISCHE DEMODATA"
 FIRST_NAMES = ("Anna", "Bram", "Fatima", "Gerrit", "Henk", "Ilse", "Jan", "Kees", "Mohamed", "Noor", "Sanne", "Wim")

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.demo.geography import YEARS, Gemeente, demo_region, placements, rng
-from pipelines.demo.odata import (
+from demo.geography import YEARS, Gemeente, demo_region, placements, rng
+from demo.odata import (
     SYNTHETIC_LABEL,
     data_properties,
     dimension,
@@ -29,8 +29,8 @@ from pipelines.demo.odata import (
     topic_keys,
     v3_documents,
 )
-from pipelines.demo.population import OLDEST_CBS, AreaYear, area_year, single_years, total
-from pipelines.demo.statline import DemoTable, period_categories, published
+from demo.population import OLDEST_CBS, AreaYear, area_year, single_years, total
+from demo.statline import DemoTable, period_categories, published
 from pipelines.sources.cbs.registry import TableFamily
 
 KWB_TOPICS = json.loads(Path(__file__).with_name("kwb_topics_2020.json").read_text(encoding="utf-8"))["topics"]

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipelines.demo.cbs_financien import bijstand_tables, iv3_tables, jeugdzorg_kosten_tables, wmo_kosten_tables
-from pipelines.demo.cbs_kerncijfers import bevolking_leeftijd_tables, kerncijfers_tables
-from pipelines.demo.cbs_zorg import jeugdzorg_gemeente_tables, jeugdzorg_wijk_tables, verwijzer_tables, wmo_type_tables
-from pipelines.demo.statline import DemoTable
+from demo.cbs_financien import bijstand_tables, iv3_tables, jeugdzorg_kosten_tables, wmo_kosten_tables
+from demo.cbs_kerncijfers import bevolking_leeftijd_tables, kerncijfers_tables
+from demo.cbs_zorg import jeugdzorg_gemeente_tables, jeugdzorg_wijk_tables, verwijzer_tables, wmo_type_tables
+from demo.statline import DemoTable
 from pipelines.sources.cbs.registry import TableFamily
 from pipelines.sources.cbs.snapshots import Snapshot, SnapshotStore
 
@@ -34,7 +34,7 @@ def write_cbs_demo(store: SnapshotStore, families: dict[str, TableFamily]) -> li
     snapshots = []
     for name, family in families.items():
         for table in GENERATORS[name](family):
-            url = f"synthetic:pipelines.demo (shape of CBS table {table.table_id}, {family.catalog} {family.api})"
+            url = f"synthetic:demo (shape of CBS table {table.table_id}, {family.catalog} {family.api})"
             snapshots.append(
                 store.write(
                     family.catalog,
