@@ -1,5 +1,8 @@
 """Shared test setup. dagster-dbt reads the dbt manifest when the definitions are imported, and a fresh clone
-has none: parse the project once before any test imports the pipeline."""
+has none: parse the project once before any test imports the pipeline.
+
+Markers: a test that needs the whole demo pipeline (fixture ``demo_pipeline``) is marked ``slow`` here, as are
+tests marked so by hand (a whole-graph run of their own); ``make test-fast`` leaves out ``slow`` and ``e2e``."""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.config import Settings
+from pipelines.config import REPO_ROOT, Settings
 from pipelines.instance import MANIFEST, parse_dbt_project
 
+DEMO_INSTALLATION = REPO_ROOT / "demo" / "installation.yaml"
 STATE_VARIABLES = (
     "SBM_WAREHOUSE",
     "SBM_SERVING",
@@ -24,15 +28,27 @@ STATE_VARIABLES = (
 )
 
 
+def demo_settings(home) -> Settings:
+    """A state folder for the demo profile."""
+    return Settings.from_env({"SBM_HOME": str(home), "SBM_INSTALLATION": str(DEMO_INSTALLATION)})
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if not MANIFEST.exists():
-        parse_dbt_project(Settings.from_env())
+        parse_dbt_project(demo_settings(REPO_ROOT / ".sbm"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "demo_pipeline" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
 def settings(tmp_path, monkeypatch) -> Settings:
-    """A state folder of its own for each test."""
+    """A state folder of its own for each test, with the demo profile as its installation."""
     monkeypatch.setenv("SBM_HOME", str(tmp_path / "sbm"))
+    monkeypatch.setenv("SBM_INSTALLATION", str(DEMO_INSTALLATION))
     for name in STATE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     settings = Settings.from_env()
@@ -55,14 +71,10 @@ def full_refresh() -> Callable[[Settings], dg.ExecuteInProcessResult]:
 @pytest.fixture(scope="session")
 def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
     """The synthetic demo region through the whole pipeline, once per session: the state `make demo` builds."""
-    from demo.cbs import write_cbs_demo
-    from demo.gemeente_files import write_gemeente_files
-    from pipelines.sources.cbs.registry import load_registry
-    from pipelines.sources.cbs.snapshots import SnapshotStore
+    from demo.__main__ import write_demo_data
 
-    settings = Settings.from_env({"SBM_HOME": str(tmp_path_factory.mktemp("demo") / "sbm")})
-    write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), load_registry())
-    write_gemeente_files(settings.inbox)
+    settings = demo_settings(tmp_path_factory.mktemp("demo") / "sbm")
+    write_demo_data(settings)
     result = full_refresh(settings)
     assert result.success, "the demo pipeline failed; run `make refresh` to see the Dagster log"
     return settings
