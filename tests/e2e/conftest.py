@@ -68,9 +68,9 @@ def client(superset_url: str, superset_credentials: Credentials) -> SupersetClie
 
 
 @pytest.fixture(scope="session")
-def provisioned(client: SupersetClient, serving_db: Path, superset_state: SupersetState) -> dict[str, Any]:
+def provisioned(client: SupersetClient, demo: Settings, superset_state: SupersetState) -> dict[str, Any]:
     """Provision once for the session (assets, roles, users, RLS); returns what Superset held right after."""
-    provision(client, serving_db, superset_state)
+    provision(client, demo, superset_state)
     return inventory(client)
 
 
@@ -89,12 +89,12 @@ def chart_data() -> ChartData:
 
 
 @pytest.fixture(scope="session")
-def dashboards(client: SupersetClient, provisioned: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def dashboards(client: SupersetClient, demo: Settings, provisioned: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Per slug: the dashboard's id, its native filters and its charts (id, slice_name, viz_type, dataset, the
     filter columns that apply to it and their defaults), as this instance holds them after the import."""
     tables = dict(provisioned["/api/v1/dataset/"])
     result = {}
-    for slug in dashboard_slugs():
+    for slug in dashboard_slugs(demo.dashboard_assets):
         dashboard = client.request("GET", f"/api/v1/dashboard/{slug}")["result"]
         filters = json.loads(dashboard["json_metadata"])["native_filter_configuration"]
         charts = client.request("GET", f"/api/v1/dashboard/{dashboard['id']}/charts")["result"]
@@ -128,7 +128,7 @@ def dashboards(client: SupersetClient, provisioned: dict[str, Any]) -> dict[str,
 def login_as(
     superset_url: str, superset_state: SupersetState, provisioned: dict[str, Any]
 ) -> Callable[[str], SupersetClient]:
-    """A client logged in as one of security.yaml's users, with the password provisioning generated."""
+    """A client logged in as one of the demo installation's users, with the password provisioning generated."""
     passwords = parse_env_file(superset_state.home / "users.env")
 
     def login(username: str) -> SupersetClient:

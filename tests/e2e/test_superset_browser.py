@@ -143,7 +143,7 @@ def _chart_data_statuses(events: list[dict[str, Any]]) -> list[int]:
     return [response["status"] for response in responses if "/api/v1/chart/data" in response["url"]]
 
 
-@pytest.mark.parametrize("slug", dashboard_slugs())
+@pytest.mark.parametrize("slug", dashboard_slugs(REPO_ROOT / "demo" / "dashboards"))
 def test_dashboard_renders_in_chromium(
     browser: WebDriver,
     superset_url: str,

@@ -1,4 +1,4 @@
-"""dashboards/security.yaml and the parts of dashboards.security that need no Superset."""
+"""dashboards/security.yaml, the demo's users, and the parts of dashboards.security that need no Superset."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from pathlib import Path
 
 from dashboards.security import load_security, region_role_name, rison_string, user_passwords
 from dashboards.superset_state import SupersetState
+from pipelines.config import REPO_ROOT
+from pipelines.installation import load_installation
 
 SECURITY = load_security()
+DEMO_USERS = load_installation(REPO_ROOT / "demo" / "installation.yaml").users
 
 
 def test_viewer_cannot_edit_export_or_query() -> None:
@@ -25,12 +28,11 @@ def test_analyst_has_sql_lab_on_the_serving_database() -> None:
     assert "sql_lab" in analist["based_on"] and analist["database"] is True
 
 
-def test_users_have_known_roles_valid_gemeenten_and_no_password_in_the_file() -> None:
-    for user in SECURITY["users"]:
-        assert user["role"] in SECURITY["roles"]
-        assert not {"password", "wachtwoord"} & set(user)
-        assert all(len(code) == 6 and code.startswith("GM") for code in user.get("gemeenten", []))
-    assert any(user.get("gemeenten") for user in SECURITY["users"]), "the demo shows row-level security"
+def test_the_product_has_roles_and_no_users_the_demo_has_users_with_known_roles() -> None:
+    assert "users" not in SECURITY  # users belong to an installation (installation.yaml `users`)
+    for user in DEMO_USERS:
+        assert user.role in SECURITY["roles"]
+    assert any(user.gemeenten for user in DEMO_USERS), "the demo shows row-level security"
 
 
 def test_generated_passwords_are_private_stable_and_overridable(tmp_path: Path) -> None:
