@@ -108,6 +108,10 @@ class Installation:
     def peer_group(self) -> PeerGroup:
         return self.peer_groups[0]
 
+    def suite_parameters(self) -> dict[str, Any]:
+        """What the GX suites read from the installation (``{"$PARAMETER": ...}`` in expectations/*.json)."""
+        return {"min_cell_size": self.min_cell_size, "doelindelingen": [self.target_classification]}
+
     def dbt_vars(self) -> dict[str, Any]:
         """What dbt reads from the installation (``--vars``)."""
         return {
