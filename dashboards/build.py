@@ -11,7 +11,7 @@ What differs per installation comes from its installation file and its data, nev
   ``{vergelijkingsgroep_leden}`` its gemeente codes (for a chart's ``where``), ``{doelindeling}`` its target
   classification;
 - a filter default ``eigen_gemeente`` is the installation's own gemeente, ``eerste_wijk`` its first wijk,
-  ``laatste`` the latest value of the filter's column;
+  ``laatste`` the latest value of the filter's column (its target classification year while there are no data);
 - a chart's source line lists the sources the indicator catalogue (dim_indicator.bronnen) gives for the chart's
   ``indicators``; a chart that shows no indicator names its ``source`` itself;
 - where the numbers behind a chart are synthetic (``is_synthetisch`` in its rows), its source line says so and
@@ -124,8 +124,8 @@ class Context:
                 f"SELECT {spec['column']} FROM {table} WHERE gemeente_code = ? AND {spec['column']} IS NOT NULL "
                 "ORDER BY wijk_code LIMIT 1", [own]
             )  # fmt: skip
-        if default == "laatste":
-            return self._one(f"SELECT max({spec['column']}) FROM {table}")
+        if default == "laatste":  # no data yet (e.g. no cost tables): the year every series is converted to
+            return self._one(f"SELECT max({spec['column']}) FROM {table}") or self.installation.target_classification
         return default
 
     def is_synthetic(self, table: str, where: str | None, columns: set[str]) -> bool:

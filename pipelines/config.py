@@ -64,9 +64,8 @@ class Settings:
 
     @property
     def installation(self) -> Installation:
-        if self.loaded is None:
-            load_installation(self.installation_file)  # raises, saying how to make one
-        return self.loaded
+        """The installation file as read on load; when there was none, reading it now says how to make one."""
+        return self.loaded or load_installation(self.installation_file)
 
     @property
     def dashboard_assets(self) -> Path:

@@ -68,7 +68,7 @@ def test_export_of_the_provisioned_instance_is_the_committed_tree(
 
 def test_committed_tree_is_what_the_spec_builds(demo: Settings) -> None:
     """demo/dashboards is dashboards/spec built for the demo profile and its serving file (rebuild it with
-    `SBM_INSTALLATION=demo/installation.yaml python -m dashboards.build --out demo/dashboards` after a demo refresh)."""
+    `python -m dashboards.build --out demo/dashboards` after `make demo-data refresh`)."""
     committed = {
         path.relative_to(ASSETS_DIR).as_posix(): path.read_text("utf-8") for path in ASSETS_DIR.rglob("*.yaml")
     }

@@ -49,7 +49,7 @@ def test_online_mode_fetches_pages_stores_a_snapshot_and_loads_it(settings):
             return httpx.Response(200, json=body)
 
         data = mock.get(url__startswith=feed).mock(side_effect=page)
-        online = dataclasses.replace(settings, cbs_online=True)
+        online = settings.with_installation(dataclasses.replace(settings.installation, cbs_online=True))
         result = dg.materialize([cbs_family_asset(family)], resources=build_resources(online))
 
     assert result.success

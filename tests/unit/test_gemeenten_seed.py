@@ -43,8 +43,8 @@ def test_values_are_those_of_the_real_2020_release():
 def test_every_gemeente_that_did_not_change_has_the_real_figure():
     rows = seed()
     with duckdb.connect() as con:
-        sql = "SELECT trim(WijkenEnBuurten), AantalInwoners_5 FROM read_parquet(?) WHERE trim(SoortRegio_2) = 'Gemeente'"
-        real = dict(con.execute(sql, [str(REFERENCE)]).fetchall())
+        sql = "SELECT trim(WijkenEnBuurten), AantalInwoners_5 FROM read_parquet(?) WHERE trim(SoortRegio_2) = ?"
+        real = dict(con.execute(sql, [str(REFERENCE), "Gemeente"]).fetchall())
     assert real["GM0003"] + real["GM0010"] + real["GM0024"] == 11_642 + 24_678 + 9_537
     with HERINDELINGEN_SEED.open(encoding="utf-8", newline="") as handle:
         grown = {r["nieuwe_code"] for r in csv.DictReader(handle) if r["ingangsdatum"] > "2020-01-01"}

@@ -6,7 +6,6 @@ import duckdb
 import pytest
 
 from pipelines.config import Settings
-
 from pipelines.sources.privacy import (
     KEY_ENV,
     PseudonymKeyError,
