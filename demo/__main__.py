@@ -8,6 +8,7 @@ the inbox, and the pseudonym key. A state folder that belongs to another install
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pipelines.config import Settings
 from pipelines.installation import InstallationError
 
 INSTALLATION = Path(__file__).resolve().with_name("installation.yaml")
+WIJK_CONVERSION = INSTALLATION.with_name("wijk_omzetting.csv")  # named by the installation file
 COPY_MARKER = "# Copied from demo/installation.yaml by `python -m demo`; edit that file, not this copy.\n"
 
 log = logging.getLogger("demo")
@@ -32,6 +34,7 @@ def install_profile(settings: Settings) -> Path:
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(COPY_MARKER + INSTALLATION.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copyfile(WIJK_CONVERSION, target.with_name(WIJK_CONVERSION.name))
     return target
 
 

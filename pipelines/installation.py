@@ -30,8 +30,9 @@ CBS_MODES = ("offline", "online")
 ROLES = ("Lezer", "Analist")
 KEYS = {
     "name", "label", "gemeenten", "own_gemeente", "peer_groups", "size_class_comparison", "target_classification",
-    "min_cell_size", "cbs", "column_mappings", "users",
+    "min_cell_size", "cbs", "column_mappings", "users", "wijk_conversion",
 }  # fmt: skip
+WIJK_CONVERSION_HEADER = "van_code,naar_code,van_indeling,naar_indeling,aandeel,bron"
 
 
 class InstallationError(ValueError):
@@ -103,6 +104,7 @@ class Installation:
     cbs_editions: tuple[int, int] | None  # first and last edition (year) of every CBS table to use; None: all
     column_mappings: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     users: tuple[User, ...] = ()
+    wijk_conversion: Path | None = None  # the installation's wijk re-divisions (CSV), None: no wijk changed
 
     @property
     def peer_group(self) -> PeerGroup:
@@ -120,6 +122,7 @@ class Installation:
             "peergroep": self.peer_group.code,
             "peergroepen": [{"code": g.code, "naam": g.name, "leden": list(g.members)} for g in self.peer_groups],
             "grootteklasse_vergelijking": self.size_class_comparison,
+            "wijk_omzetting": str(self.wijk_conversion or ""),
         }
 
 
@@ -225,6 +228,17 @@ class _Reader:
                 mappings.setdefault(source, {})[column] = tuple(headers)
         return mappings
 
+    def wijk_conversion(self, value: Any) -> Path | None:
+        if not value:
+            return None
+        path = (self.path.parent / str(value)).resolve()
+        if not path.is_file():
+            raise self.fail("wijk_conversion", f"{path} does not exist (a path relative to the installation file)")
+        header = path.read_text(encoding="utf-8-sig").splitlines()[:1]
+        if header != [WIJK_CONVERSION_HEADER]:
+            raise self.fail("wijk_conversion", f"{path}: expected the header {WIJK_CONVERSION_HEADER}, found {header}")
+        return path
+
     def users(self, value: Any) -> tuple[User, ...]:
         users = []
         for number, item in enumerate(value or [], start=1):
@@ -281,6 +295,7 @@ def parse_installation(path: Path, data: Any) -> Installation:
         cbs_editions=editions,
         column_mappings=reader.column_mappings(data.get("column_mappings") or {}),
         users=reader.users(data.get("users")),
+        wijk_conversion=reader.wijk_conversion(data.get("wijk_conversion")),
     )
 
 

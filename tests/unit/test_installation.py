@@ -31,6 +31,7 @@ def test_the_demo_profile_loads_and_gives_dbt_its_vars():
         "peergroep": "twente",
         "peergroepen": [{"code": "twente", "naam": "Twente", "leden": list(demo.gemeenten)}],
         "grootteklasse_vergelijking": True,
+        "wijk_omzetting": str(REPO_ROOT / "demo" / "wijk_omzetting.csv"),  # Almelo 2021, next to the file
     }
 
 
@@ -63,6 +64,7 @@ def test_defaults_of_a_minimal_file():
             "subsidies has no column 'regelingnaam'",
         ),
         ({"users": [{"username": "x", "role": "Admin"}]}, "role 'Admin': expected one of Lezer, Analist"),
+        ({"wijk_conversion": "geen.csv"}, "wijk_conversion: /"),
     ],
 )
 def test_a_bad_file_is_refused_with_a_message_that_says_what_to_do(changes, message):
@@ -93,3 +95,9 @@ def test_a_broken_file_stops_settings_on_load(tmp_path):
     (tmp_path / "installation.yaml").write_text("gemeenten: [GM0193\n", encoding="utf-8")
     with pytest.raises(InstallationError, match="not valid YAML"):
         Settings.from_env({"SBM_HOME": str(tmp_path)})
+
+
+def test_a_wijk_conversion_needs_the_documented_header(tmp_path):
+    (tmp_path / "w.csv").write_text("van;naar\nWK019301;WK019302\n", encoding="utf-8")
+    with pytest.raises(InstallationError, match="expected the header van_code,naar_code,van_indeling"):
+        parse_installation(tmp_path / "installation.yaml", {**VALID, "wijk_conversion": "w.csv"})
