@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("intake needs the path of an existing file")
         return intake(settings, args.path, args.source, args.gemeente)
     elif args.command == "cbs-check":
-        return cbs_check(settings, args.online or settings.cbs_online)
+        return cbs_check(settings, args.online or settings.installation.cbs_online)
     else:
         return refresh(settings)
     return 0

@@ -72,14 +72,6 @@ class Settings:
         """The installation's dashboards as last built and provisioned (Superset's export format)."""
         return self.superset_home / "assets"
 
-    @property
-    def gemeenten(self) -> tuple[str, ...]:
-        return self.installation.gemeenten
-
-    @property
-    def cbs_online(self) -> bool:
-        return self.installation.cbs_online
-
     def with_installation(self, installation: Installation) -> Settings:
         return dataclasses.replace(self, loaded=installation, installation_file=installation.path)
 
