@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.installation import InstallationError
+from pipelines.state import private_umask
 
 INSTALLATION = Path(__file__).resolve().with_name("installation.yaml")
 WIJK_CONVERSION = INSTALLATION.with_name("wijk_omzetting.csv")  # named by the installation file
@@ -54,6 +55,7 @@ def write_demo_data(settings: Settings) -> None:
 
 
 def main() -> int:
+    private_umask()  # the pseudonym key and the inbox's files are the service user's only
     logging.basicConfig(format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S", level=logging.INFO)
     settings = Settings.from_env()
     try:

@@ -1,14 +1,18 @@
 """Command line for the data team: ``python -m pipelines <command>`` (the Makefile calls these).
 
 init       write a new installation file: `init --gemeente GM0193 [--peers GM0150,GM0153]` (a proposed peer group)
-prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project (dagster-dbt needs the manifest), make the inbox
+prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project (dagster-dbt needs the manifest), make the inbox,
+           and make the state folder private (an existing installation's modes are repaired)
 refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on the persistent instance
-intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141]` (as the sensor does)
+intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141] [--vervang]`
 cbs-check  hold every CBS registry table against its metadata: the stored snapshots, or with --online (or cbs
            mode online in installation.yaml) the CBS API; prints a report and exits 1 when something differs
+purge      remove delivered originals older than the retention period (also a daily Dagster schedule)
 dbt        run dbt on the warehouse with the installation's vars: `dbt -- docs generate --static`
 
-The demo's data come from `python -m demo` (make demo-data).
+Every command runs with a private umask, and a run starts only when the warehouse is free: runs that died are
+recovered first, a live one is waited for (pipelines/runs.py). The demo's data come from `python -m demo`
+(make demo-data).
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
+import time
 from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.installation import InstallationError
 from pipelines.instance import parse_dbt_project, prepare_dagster_home
+from pipelines.state import make_private, private_folder, private_umask
 
 log = logging.getLogger("pipelines")
 
@@ -30,9 +37,11 @@ def prepare(settings: Settings) -> None:
     from pipelines.sources.files.inbox import ensure_inbox
     from pipelines.sources.files.spec import source_specs
 
+    private_folder(settings.home)
     instance = prepare_dagster_home(settings)
     manifest = parse_dbt_project(settings)
     ensure_inbox(settings.inbox, source_specs())
+    make_private(settings)
     log.info("prepared: Dagster instance %s, dbt manifest %s, inbox %s", instance, manifest, settings.inbox)
 
 
@@ -47,13 +56,16 @@ def dbt(settings: Settings, args: list[str]) -> int:
 
 
 def _run(settings: Settings, job: str, run_config: dict | None = None, asset_selection: list | None = None):
-    """Execute a job in this process on the persistent instance, logging at INFO to the terminal."""
+    """Execute a job in this process on the persistent instance, once the warehouse is free; one line per event
+    in the terminal (pipelines/console.py)."""
     import dagster as dg
 
     from pipelines.definitions import build_definitions
+    from pipelines.runs import run_tags, wait_for_warehouse
 
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     with dg.DagsterInstance.get() as instance:
+        wait_for_warehouse(instance, settings.warehouse, log)
         return (
             build_definitions(settings)
             .resolve_job_def(job)
@@ -62,8 +74,20 @@ def _run(settings: Settings, job: str, run_config: dict | None = None, asset_sel
                 raise_on_error=False,
                 run_config={**(run_config or {}), "loggers": {"console": {"config": {"log_level": "INFO"}}}},
                 asset_selection=asset_selection,
+                tags=run_tags(),
             )
         )
+
+
+def _file_loads(settings: Settings, run_id: str) -> list[tuple]:
+    """What the run did with each file: (status, source_file, one-line error, warnings)."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT status, source_file, error, warnings FROM meta.file_loads WHERE load_id = ? ORDER BY started_at",
+            [run_id],
+        ).fetchall()
 
 
 def refresh(settings: Settings) -> int:
@@ -84,6 +108,11 @@ def refresh(settings: Settings) -> int:
         len(checks) - len(failed),
         len(checks),
     )
+    if settings.warehouse.exists():
+        for status, file, error, _ in _file_loads(settings, result.run_id):
+            if status in ("failed", "held"):
+                folder = settings.rejected if status == "failed" else settings.held
+                log.warning("%s %s (now in %s): %s", file, status.upper(), folder, error)
     if failed_checks:
         log.error("failed checks (downstream assets were not built): %s", ", ".join(failed_checks))
     if not result.success or failed_checks:
@@ -93,10 +122,22 @@ def refresh(settings: Settings) -> int:
     return 0
 
 
-def intake(settings: Settings, path: Path, source: str | None, gemeente: str | None) -> int:
-    """Put a file into the inbox (unless it is there already) and load it in a run of its own."""
-    import shutil
+def _wait_until_settled(path: Path, seconds: float) -> None:
+    from pipelines.sources.files.inbox import settled
 
+    said = 0.0
+    while not settled(path, seconds):
+        if time.monotonic() - said > 5:
+            log.info("%s changed in the last %g s (still being written?): waiting; Ctrl-C stops", path.name, seconds)
+            said = time.monotonic()
+        time.sleep(0.5)
+
+
+def intake(settings: Settings, path: Path, source: str | None, gemeente: str | None, replace: bool = False) -> int:
+    """Put a file into the inbox (unless it is there already) and load it in a run of its own; only when rows
+    were loaded, rebuild what depends on them in a second run."""
+    from pipelines.assets.gemeente_files import asset_key
+    from pipelines.assets.meta import gemeente_file_bookkeeping
     from pipelines.definitions import build_definitions
     from pipelines.sensors import file_run_assets, file_run_config
     from pipelines.sources.files.inbox import GEMEENTE_FOLDER, inbox_file
@@ -106,7 +147,12 @@ def intake(settings: Settings, path: Path, source: str | None, gemeente: str | N
     if gemeente is not None and not GEMEENTE_FOLDER.match(gemeente):
         log.error("--gemeente must be GM followed by 4 digits, e.g. GM0141; got %r", gemeente)
         return 2
-    path = path.expanduser().resolve()
+    path = Path(os.path.abspath(path.expanduser()))  # not resolve(): a symlink stays a symlink, to be refused
+    if path.is_relative_to(settings.held):  # a held file, delivered again with consent: back to its inbox place
+        target = settings.inbox / path.relative_to(settings.held)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+        path = target
     entry = inbox_file(settings.inbox, path, sources)
     if entry is None:
         if source not in sources:
@@ -114,20 +160,43 @@ def intake(settings: Settings, path: Path, source: str | None, gemeente: str | N
             return 2
         folder = settings.inbox / source / (gemeente or "")
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, folder / path.name)
+        shutil.copyfile(path, folder / path.name, follow_symlinks=False)
         entry = inbox_file(settings.inbox, folder / path.name, sources)
+    _wait_until_settled(entry.path, settings.settle_seconds)
     graph = build_definitions(settings).get_repository_def().asset_graph
-    result = _run(
-        settings,
-        "gemeente_files",
-        asset_selection=file_run_assets(entry.source, graph),
-        run_config=file_run_config(entry),
-    )
+    ingest = [asset_key(entry.source), *gemeente_file_bookkeeping.keys]
+    result = _run(settings, "gemeente_files", asset_selection=ingest, run_config=file_run_config(entry, replace))
+    loads = _file_loads(settings, result.run_id) if settings.warehouse.exists() else []
+    if not result.success or not loads:
+        log.error("intake of %s FAILED; the run's log has the details (run id %s)", path.name, result.run_id)
+        return 1
+    status, file, error, warnings = loads[-1]
+    if status in ("failed", "held"):
+        where = settings.rejected if status == "failed" else settings.held
+        log.error("intake of %s %s (now in %s): %s", file, status.upper(), where, error)
+        return 1
+    for warning in warnings or []:
+        log.warning("%s: %s", file, warning)
+    if status != "loaded":
+        log.info("intake of %s: %s, nothing to rebuild", file, status)
+        return 0
+    rest = [key for key in file_run_assets(entry.source, graph) if key not in ingest]
+    result = _run(settings, "gemeente_files", asset_selection=rest)
     failed_checks = [e.asset_check_key.to_user_string() for e in result.get_asset_check_evaluations() if not e.passed]
     if not result.success or failed_checks:
-        log.error("intake of %s FAILED (checks failed: %s); see the log above", path.name, failed_checks or "none")
+        log.error("intake of %s loaded, but the rebuild FAILED (checks failed: %s)", file, failed_checks or "none")
         return 1
-    log.info("intake of %s done; meta.file_loads has the counts", path.name)
+    log.info("intake of %s done; meta.file_loads has the counts", file)
+    return 0
+
+
+def purge(settings: Settings) -> int:
+    from pipelines.retention import purge_originals
+
+    purged = purge_originals([settings.archive, settings.rejected, settings.held], settings.archive_retention_days)
+    for item in purged:
+        log.info(item.line())
+    log.info("%d original(s) older than %d days removed", len(purged), settings.archive_retention_days)
     return 0
 
 
@@ -153,22 +222,28 @@ def cbs_check(settings: Settings, online: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    private_umask()  # before anything is written; the servers, dbt and run workers inherit it
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["init", "prepare", "refresh", "intake", "cbs-check", "dbt"])
+    parser.add_argument("command", choices=["init", "prepare", "refresh", "intake", "cbs-check", "purge", "dbt"])
     parser.add_argument("path", nargs="?", type=Path, help="intake: the file to load")
     parser.add_argument("--source", help="intake: subsidies, zorg, initiatieven, voorzieningen, indicatoren, postcodes")
     parser.add_argument(
-        "--gemeente", help="init: the installation's own gemeente; intake: whose file it is (GM + 4 digits)"
+        "--gemeente",
+        help="init: the installation's own gemeente; intake: whose file it is (GM + 4 digits), if it does not say",
     )
     parser.add_argument("--peers", help="init: the peer group's members (GM codes, comma-separated); else proposed")
     parser.add_argument("--force", action="store_true", help="init: overwrite an existing installation file")
+    parser.add_argument(
+        "--vervang", action="store_true", help="intake: load a held file although it removes much of what it replaces"
+    )
     parser.add_argument("--online", action="store_true", help="cbs-check: ask the CBS API (default: cbs mode)")
     argv = sys.argv[1:] if argv is None else argv
     dbt_args = argv[argv.index("--") + 1 :] if argv[:1] == ["dbt"] and "--" in argv else []
     args = parser.parse_args(argv[: len(argv) - len(dbt_args)])
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S"))
-    log.addHandler(handler)  # only our logger: Dagster prints run events through its own console logger
+    if not log.handlers:  # only our logger: Dagster prints run events through its own console logger
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S"))
+        log.addHandler(handler)
     log.setLevel(logging.INFO)
     try:
         settings = Settings.from_env()
@@ -184,18 +259,24 @@ def main(argv: list[str] | None = None) -> int:
     except InstallationError as error:
         log.error("%s", error)
         return 2
-    if args.command == "prepare":
-        prepare(settings)
-    elif args.command == "dbt":
-        return dbt(settings, dbt_args)
-    elif args.command == "intake":
-        if args.path is None or not args.path.is_file():
-            parser.error("intake needs the path of an existing file")
-        return intake(settings, args.path, args.source, args.gemeente)
-    elif args.command == "cbs-check":
-        return cbs_check(settings, args.online or settings.installation.cbs_online)
-    else:
-        return refresh(settings)
+    try:
+        if args.command == "prepare":
+            prepare(settings)
+        elif args.command == "dbt":
+            return dbt(settings, dbt_args)
+        elif args.command == "intake":
+            if args.path is None or not (args.path.exists() or args.path.is_symlink()):
+                parser.error("intake needs the path of an existing file")
+            return intake(settings, args.path, args.source, args.gemeente, args.vervang)
+        elif args.command == "cbs-check":
+            return cbs_check(settings, args.online or settings.installation.cbs_online)
+        elif args.command == "purge":
+            return purge(settings)
+        else:
+            return refresh(settings)
+    except KeyboardInterrupt:
+        log.error("stopped (Ctrl-C)")
+        return 130
     return 0
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,25 @@ def _path(environ: Mapping[str, str], name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _number(environ: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    value = environ.get(name)
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name}={value!r}: expected a number") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name}={value!r}: expected a number from {low:g} to {high:g}")
+    return number
+
+
+def _date(environ: Mapping[str, str], name: str, default: date) -> date:
+    value = environ.get(name)
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name}={value!r}: expected a date as YYYY-MM-DD") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -59,6 +79,12 @@ class Settings:
     superset_url: str  # where provisioning and export talk to Superset
     dagster_host: str
     dagster_port: int
+    dagster_allowed_hosts: tuple[str, ...]  # Host names the Dagster guard accepts besides its own address
+    # the gemeente-file intake (pipelines/sources/files/)
+    settle_seconds: float  # a file is taken from the inbox once its size and mtime have not changed this long
+    replace_max_share: float  # a delivery that would remove more than this share of its scope's rows is held
+    earliest_date: date  # dates (and years) before this are rejected as out of range
+    archive_retention_days: int  # archived originals (they hold BSNs) are purged this many days after arrival
     pseudonym_key: str | None = field(default=None, repr=False)  # SBM_PSEUDONYM_KEY: overrides the key file
     loaded: Installation | None = field(default=None, repr=False)  # the installation file, read and checked
 
@@ -74,6 +100,27 @@ class Settings:
 
     def with_installation(self, installation: Installation) -> Settings:
         return dataclasses.replace(self, loaded=installation, installation_file=installation.path)
+
+    @property
+    def rejected(self) -> Path:
+        """Files that could not be loaded, moved out of the inbox (their load-log row says why)."""
+        return self.home / "rejected"
+
+    @property
+    def held(self) -> Path:
+        """Files held until a user confirms the replacement they would make (``intake --vervang``)."""
+        return self.home / "held"
+
+    @property
+    def scratch(self) -> Path:
+        """Work files of the intake (a decoded copy of a file), private, removed after each file."""
+        return self.home / "tmp"
+
+    @property
+    def intake_view(self) -> Path:
+        """The load log and the quarantine as a small read-only file beside serving.duckdb (readable while a
+        refresh holds the warehouse)."""
+        return self.serving.with_name("intake.duckdb")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +144,13 @@ class Settings:
             superset_url=(env.get("SBM_SUPERSET_URL") or f"http://127.0.0.1:{superset_port}").rstrip("/"),
             dagster_host=env.get("SBM_DAGSTER_HOST") or "127.0.0.1",
             dagster_port=_port(env, "SBM_DAGSTER_PORT", 3000),
+            dagster_allowed_hosts=tuple(
+                name.strip() for name in env.get("SBM_DAGSTER_ALLOWED_HOSTS", "").split(",") if name.strip()
+            ),
+            settle_seconds=_number(env, "SBM_SETTLE_SECONDS", 5, 0, 3600),
+            replace_max_share=_number(env, "SBM_REPLACE_MAX_SHARE", 0.5, 0, 1),
+            earliest_date=_date(env, "SBM_EARLIEST_DATE", date(1990, 1, 1)),
+            archive_retention_days=int(_number(env, "SBM_ARCHIVE_RETENTION_DAYS", 90, 1, 36500)),
             pseudonym_key=env.get("SBM_PSEUDONYM_KEY"),
             loaded=load_installation(installation_file) if installation_file.is_file() else None,
         )

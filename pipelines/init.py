@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.installation import Gemeente, InstallationError, dutch_gemeenten, load_installation
+from pipelines.state import private_folder
 
 SIZE_CLASSES = DBT_PROJECT_DIR / "seeds" / "peergroepen" / "grootteklassen.csv"
 PROPOSED_GROUP_SIZE = 6  # the gemeente and five peers: element scores need at least three peers per year
@@ -125,7 +126,7 @@ def init(settings: Settings, gemeente: str, peers: list[str] | None, force: bool
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(installation_text(own, chosen, group_name), encoding="utf-8")
     installation = load_installation(target)  # what was written must load
-    settings.home.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.home)
     lines = [
         f"wrote {target}: {own.name} ({own.code}) with peer group {group_name!r}:",
         *(f"  {p.gemeente.code} {p.gemeente.name}: {p.reason}" for p in chosen),

@@ -9,3 +9,11 @@
 {% macro gemeentebronnen() %}
     {{ return(['indicatoren', 'initiatieven', 'postcodes', 'subsidies', 'voorzieningen', 'zorg']) }}
 {% endmacro %}
+
+{#- Every gemeente code with its newest name, to join on gemeente_code. -#}
+{% macro gemeentenamen() -%}
+    select gemeente_code, arg_max(gemeente_naam, indeling_jaar) as gemeente_naam
+    from {{ ref('dim_regio') }}
+    where soort_regio = 'gemeente'
+    group by gemeente_code
+{%- endmacro %}

@@ -4,11 +4,8 @@ editing it: a real register export whose scheme is in "Soort subsidie" or "Omsch
 from pathlib import Path
 
 import pytest
-from conftest import INTAKE_DATE, KEY
 
 from pipelines.installation import parse_installation
-from pipelines.sources.files.inbox import inbox_file
-from pipelines.sources.files.load import ingest_file
 from pipelines.sources.files.spec import source_specs, with_headers
 
 # The header of a real gemeente's register export (as the issue reports it), with two grants of 2024.
@@ -25,10 +22,7 @@ SUBSIDIES = source_specs()["subsidies"]
 
 
 def load(intake, spec, name="register.csv"):
-    path = intake.put("subsidies", name, REGISTER, gemeente="GM0141")
-    entry = inbox_file(intake.inbox, path, list(source_specs()))
-    return ingest_file(intake.con, spec, entry, inbox_dir=intake.inbox, archive_dir=intake.home / "archive",
-                       load_id="t", key=KEY, intake_date=INTAKE_DATE)  # fmt: skip
+    return intake.load("subsidies", name, REGISTER, gemeente="GM0141", spec=spec, load_id="t")
 
 
 def installed(headers: dict[str, list[str]]):

@@ -64,12 +64,10 @@ def test_the_gemeente_files_feed_dbt_staging_and_wait_for_the_regions(settings):
     graph = build_definitions(settings).get_repository_def().asset_graph
     staging = graph.get(dg.AssetKey(["staging", "stg_zorg__berichtregels"]))
     assert dg.AssetKey(["raw", "zorg"]) in staging.parent_keys
-    # wijk codes are checked against the CBS regions, so those load first; care data carries no wijk codes
-    assert (
-        dg.AssetKey(["raw", "cbs_kerncijfers_wijken_buurten"])
-        in graph.get(dg.AssetKey(["raw", "subsidies"])).parent_keys
-    )
-    assert not graph.get(dg.AssetKey(["raw", "zorg"])).parent_keys
+    # region codes (wijk, gemeente) are checked against the CBS regions, so those load first
+    regions = dg.AssetKey(["raw", "cbs_kerncijfers_wijken_buurten"])
+    assert regions in graph.get(dg.AssetKey(["raw", "subsidies"])).parent_keys
+    assert graph.get(dg.AssetKey(["raw", "zorg"])).parent_keys == {regions}
 
 
 def test_every_cbs_family_has_a_registry_check_and_the_cbs_check_job_loads_nothing(settings):
