@@ -1,8 +1,9 @@
 """Shared test setup. dagster-dbt reads the dbt manifest when the definitions are imported, and a fresh clone
 has none: parse the project once before any test imports the pipeline.
 
-Markers: a test that needs the whole demo pipeline (fixture ``demo_pipeline``) is marked ``slow`` here, as are
-tests marked so by hand (a whole-graph run of their own); ``make test-fast`` leaves out ``slow`` and ``e2e``."""
+Markers: a test that needs the whole demo pipeline (fixture ``demo_pipeline``, or ``faulted_pipeline``: whole
+refreshes killed and recovered) is marked ``slow`` here, as are tests marked so by hand (a whole-graph run of their
+own); ``make test-fast`` leaves out ``slow`` and ``e2e``."""
 
 from __future__ import annotations
 
