@@ -1,10 +1,10 @@
-"""Pull dashboards edited in Superset back into dashboards/assets: ``python -m dashboards.export``.
+"""Pull dashboards edited in Superset back into an asset tree: ``python -m dashboards.export [--out DIR]``.
 
-Exports the dashboards that dashboards/assets already holds (plus any given with ``--dashboard ID``) through
-``/api/v1/dashboard/export/`` and writes them normalised, so that ``git diff`` shows only real changes:
-file names without Superset's numeric ids, no timestamp, the serving path and the maps' background back to their
-placeholders, instance ids
-(dataset and chart ids) removed or renumbered, keys sorted, Dutch text unescaped, long strings as YAML blocks.
+Exports the dashboards that the installation's built tree (``$SBM_SUPERSET_HOME/assets``) already holds (plus
+any given with ``--dashboard ID``) through ``/api/v1/dashboard/export/`` and writes them normalised, so that a diff
+with the build shows only real changes: file names without Superset's numeric ids, no timestamp, the serving path
+and the maps' background back to their placeholders, instance ids (dataset and chart ids) removed or renumbered,
+keys sorted, Dutch text unescaped, long strings as YAML blocks.
 """
 
 from __future__ import annotations
@@ -21,15 +21,9 @@ from typing import Any
 import yaml
 
 from dashboards.charts import BASEMAP_PLACEHOLDER
-from dashboards.provision import (
-    ASSETS_DIR,
-    SERVING_PATH_PLACEHOLDER,
-    ProvisionError,
-    SupersetClient,
-    basemap_style,
-    default_base_url,
-)
+from dashboards.provision import SERVING_PATH_PLACEHOLDER, ProvisionError, SupersetClient, basemap_style
 from dashboards.superset_state import SupersetState, load_credentials
+from pipelines.config import Settings
 
 DUCKDB_URI = re.compile(r"^duckdb:///(?P<path>[^?]+)(?P<query>\?.*)?$")
 
@@ -64,19 +58,19 @@ def _normalise_dataset(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def _normalise_chart(doc: dict[str, Any]) -> dict[str, Any]:
+def _normalise_chart(doc: dict[str, Any], basemap: str) -> dict[str, Any]:
     # The importer re-points params and query_context at the dataset by its UUID; instance ids are noise. A map's
     # background is the installation's (provisioning fills it in): back to its placeholder.
     for key in ("datasource", "slice_id", "dashboards"):
         doc["params"].pop(key, None)
-    if doc["params"].get("mapbox_style") == basemap_style():
+    if doc["params"].get("mapbox_style") == basemap:
         doc["params"]["mapbox_style"] = BASEMAP_PLACEHOLDER
     if doc.get("query_context"):
         context = json.loads(doc["query_context"])
         context.pop("datasource", None)
         for key in ("datasource", "slice_id", "dashboards"):
             context.get("form_data", {}).pop(key, None)
-        if context.get("form_data", {}).get("mapbox_style") == basemap_style():
+        if context.get("form_data", {}).get("mapbox_style") == basemap:
             context["form_data"]["mapbox_style"] = BASEMAP_PLACEHOLDER
         for query in context.get("queries", []):
             query.pop("datasource", None)
@@ -127,21 +121,21 @@ def _normalise_dashboard(doc: dict[str, Any]) -> dict[str, Any]:
 _NORMALISERS = {
     "databases": _template_database,
     "datasets": _normalise_dataset,
-    "charts": _normalise_chart,
     "dashboards": _normalise_dashboard,
 }
 
 
-def normalise(contents: dict[str, str]) -> dict[str, str]:
-    """Export files (path below the zip's top folder → YAML) to the normalised asset tree (path → YAML)."""
-    tree = {}
+def normalise(contents: dict[str, str], basemap_url: str = "") -> dict[str, str]:
+    """Export files (path below the zip's top folder → YAML) to the normalised asset tree (path → YAML); maps whose
+    background is the installation's (``basemap_url``) get the placeholder back."""
+    tree, basemap = {}, basemap_style(basemap_url)
     for path, text in contents.items():
         doc = yaml.safe_load(text)
         kind = path.split("/", 1)[0]
         if path == "metadata.yaml":
             doc = {"version": doc["version"], "type": "assets"}  # a dashboard export is an asset bundle minus this
-        elif kind in _NORMALISERS:
-            doc = _NORMALISERS[kind](doc)
+        elif kind == "charts" or kind in _NORMALISERS:
+            doc = _normalise_chart(doc, basemap) if kind == "charts" else _NORMALISERS[kind](doc)
             if kind != "databases":  # Superset appends the instance id: charts/Name_12.yaml
                 path = re.sub(r"_\d+\.yaml$", ".yaml", path)
         else:
@@ -161,21 +155,22 @@ def unzip_export(data: bytes) -> dict[str, str]:
         }
 
 
-def export_dashboards(client: SupersetClient, extra_ids: list[int], assets_dir: Path = ASSETS_DIR) -> dict[str, str]:
+def export_dashboards(client: SupersetClient, extra_ids: list[int], assets_dir: Path, basemap_url: str = "",
+                      ) -> dict[str, str]:  # fmt: skip
     uuids = [yaml.safe_load(p.read_text("utf-8"))["uuid"] for p in (assets_dir / "dashboards").glob("*.yaml")]
     listed = client.request("GET", "/api/v1/dashboard/", params={"q": "(columns:!(id,uuid),page_size:100)"})
     ids = sorted({row["id"] for row in listed["result"] if row["uuid"] in uuids} | set(extra_ids))
     if not ids:
-        raise ProvisionError("none of the dashboards in dashboards/assets exists in Superset; provision first")
+        raise ProvisionError(f"none of the dashboards in {assets_dir} exists in Superset; provision first")
     response = client.session.get(
         f"{client.base_url}/api/v1/dashboard/export/", params={"q": f"!({','.join(map(str, ids))})"}, timeout=120
     )
     if not response.ok:
         raise ProvisionError(f"GET /api/v1/dashboard/export/: HTTP {response.status_code}: {response.text[:300]}")
-    return normalise(unzip_export(response.content))
+    return normalise(unzip_export(response.content), basemap_url)
 
 
-def write_tree(tree: dict[str, str], assets_dir: Path = ASSETS_DIR) -> None:
+def write_tree(tree: dict[str, str], assets_dir: Path) -> None:
     """Replace the asset tree, so deleted or renamed objects disappear from it too."""
     for old in assets_dir.rglob("*.yaml"):
         old.unlink()
@@ -188,17 +183,19 @@ def write_tree(tree: dict[str, str], assets_dir: Path = ASSETS_DIR) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dashboard", type=int, action="append", default=[], help="also export this dashboard id")
+    parser.add_argument("--out", type=Path, default=None, help="where to write (default: the built tree it replaces)")
     args = parser.parse_args(argv)
-    base_url = default_base_url()
+    settings = Settings.from_env()
     try:
-        credentials = load_credentials(SupersetState.from_env())
-        client = SupersetClient(base_url, credentials.admin_username, credentials.admin_password)
-        tree = export_dashboards(client, args.dashboard)
+        credentials = load_credentials(SupersetState(settings.superset_home))
+        client = SupersetClient(settings.superset_url, credentials.admin_username, credentials.admin_password)
+        tree = export_dashboards(client, args.dashboard, settings.dashboard_assets, settings.basemap_url)
     except (ProvisionError, OSError, ValueError) as error:
         print(f"[export] ERROR: {error}", file=sys.stderr)
         return 1
-    write_tree(tree)
-    print(f"[export] wrote {len(tree)} files to {ASSETS_DIR}; review with: git diff -- dashboards/assets")
+    out = args.out or settings.dashboard_assets
+    write_tree(tree, out)
+    print(f"[export] wrote {len(tree)} files to {out}; compare: diff -r {settings.dashboard_assets} {out}")
     return 0
 
 

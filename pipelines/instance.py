@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
 import subprocess
 import sys
@@ -15,10 +15,14 @@ MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 def parse_dbt_project(settings: Settings) -> Path:
     """`dbt parse`: dagster-dbt builds its assets from the manifest, which a fresh clone does not have."""
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, **settings.dbt_env()}
-    subprocess.run([str(dbt), "parse", "--quiet"], cwd=DBT_PROJECT_DIR, env=env, check=True)
+    subprocess.run(dbt_command(settings, "parse", "--quiet"), cwd=DBT_PROJECT_DIR, check=True)
     return MANIFEST
+
+
+def dbt_command(settings: Settings, *args: str) -> list[str]:
+    """A dbt command line for this installation: the venv's dbt, the project's profiles.yml, the vars."""
+    dbt = Path(sys.executable).parent / "dbt"
+    return [str(dbt), *args, "--profiles-dir", str(DBT_PROJECT_DIR), "--vars", json.dumps(settings.dbt_vars())]
 
 
 def prepare_dagster_home(settings: Settings) -> Path:

@@ -5,7 +5,7 @@ GX checks have run and meta/check_results is complete, the data-quality marts, s
 After each build the outcome of every dbt test goes into meta.check_results (pipelines/checks/results.py).
 """
 
-import os
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,11 +16,12 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_duckdb import DuckDBResource
 
 from pipelines.checks.results import dbt_check_results, record
-from pipelines.config import DBT_PROJECT_DIR
+from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.resources import WAREHOUSE_POOL
 
+# The manifest comes from `python -m pipelines prepare` (make serve and make refresh run it first): parsing needs the
+# installation's vars, which DbtProject's own prepare_if_dev() would not pass.
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()  # `dagster dev` re-parses; tests and `make` run `dbt parse` first
 KEEP_TARGET_RUNS = 3
 DATA_QUALITY = "tag:datakwaliteit"
 
@@ -56,21 +57,14 @@ def _record_tests(context: dg.AssetExecutionContext, invocation: Any, warehouse:
     context.log.info(f"{recorded} dbt test outcome(s) recorded in meta.check_results")
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
-    """`dbt build` of the asset's selection, then its test outcomes into the warehouse (also when tests failed)."""
-    # profiles.yml reads SBM_WAREHOUSE; dagster-dbt hands dbt this process's environment, so set it for the dbt
-    # call only (left set, it would steer every later Settings.from_env() in this process to this warehouse)
-    previous = os.environ.get("SBM_WAREHOUSE")
-    os.environ["SBM_WAREHOUSE"] = warehouse.database
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource, settings: Settings):
+    """`dbt build` of the asset's selection, then its test outcomes into the warehouse (also when tests failed).
+    The warehouse and everything the installation decides reach dbt as --vars (Settings.dbt_vars)."""
     invocation = None
     try:
-        invocation = dbt.cli(["build"], context=context)
+        invocation = dbt.cli(["build", "--vars", json.dumps(settings.dbt_vars())], context=context)
         yield from invocation.stream()
     finally:
-        if previous is None:
-            del os.environ["SBM_WAREHOUSE"]
-        else:
-            os.environ["SBM_WAREHOUSE"] = previous
         if invocation is not None:
             _record_tests(context, invocation, warehouse)
         prune_target_runs(dbt_project.project_dir / "target")
@@ -87,8 +81,13 @@ def _dbt_build_assets(name: str, **selection: str) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
         **selection,
     )
-    def _assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
-        yield from _build(context, dbt, warehouse)
+    def _assets(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: DuckDBResource,
+        settings: dg.ResourceParam[Settings],
+    ):
+        yield from _build(context, dbt, warehouse, settings)
 
     return _assets
 

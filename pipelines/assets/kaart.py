@@ -12,7 +12,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.assets.gemeente_files import GROUP, IntakeConfig, file_metadata, inbox_entries, report
-from pipelines.resources import WAREHOUSE_POOL, CbsSource, Intake
+from pipelines.config import Settings
+from pipelines.resources import WAREHOUSE_POOL, Intake
 from pipelines.sources.geo.load import SOURCE, ensure_tables, ingest_kaart
 from pipelines.sources.geo.vlakken import TABLE, build_kaartvlakken
 
@@ -35,15 +36,15 @@ def wijkenbuurtkaart(
     config: IntakeConfig,
     warehouse: DuckDBResource,
     intake: Intake,
-    cbs: CbsSource,
+    settings: dg.ResourceParam[Settings],
 ) -> dg.MaterializeResult:
     entries = inbox_entries(SOURCE, intake, config, context.log)
     context.log.info(f"{SOURCE}: {len(entries)} file(s) to load from {Path(intake.inbox) / SOURCE}")
-    places, results = intake.places(), []
+    places, results, gemeenten = intake.places(), [], list(settings.installation.gemeenten)
     with warehouse.get_connection() as con:
         ensure_tables(con)  # the staging views need the tables before the first map arrives
         for entry in entries:
-            result = ingest_kaart(con, entry, places, load_id=context.run.run_id, gemeenten=list(cbs.gemeenten))
+            result = ingest_kaart(con, entry, places, load_id=context.run.run_id, gemeenten=gemeenten)
             report(context.log, result)
             results.append(result)
         totals = tuple(con.execute(f"SELECT count(*) FROM {schema}.{SOURCE}").fetchall()[0][0]

@@ -1,5 +1,8 @@
 """Great Expectations suites (``expectations/*.json``) run on DataFrames read from DuckDB.
 
+What an installation decides enters a suite as a parameter (``{"$PARAMETER": "min_cell_size"}``; the values:
+``Installation.suite_parameters``), never as a number written into the file.
+
 GX 1.x cannot validate DuckDB through SQLAlchemy + duckdb_engine (every expectation errors), so the rows to
 check are read with DuckDB into pandas and validated there. GX is imported lazily: it takes seconds to import
 and only the check steps need it.
@@ -72,7 +75,7 @@ def load_suite(path: Path) -> ExpectationSuite:
     return suite
 
 
-def validate(frame: pd.DataFrame, suite_file: Path) -> Outcome:
+def validate(frame: pd.DataFrame, suite_file: Path, parameters: dict[str, Any] | None = None) -> Outcome:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -85,7 +88,11 @@ def validate(frame: pd.DataFrame, suite_file: Path) -> Outcome:
         .add_batch_definition_whole_dataframe("all_rows")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
+    result = batch.validate(
+        suite,
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+        expectation_parameters=parameters,
+    )
     failures = [
         Failure(
             expectation=r.expectation_config.type,

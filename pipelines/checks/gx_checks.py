@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from pipelines.assets.dbt import MART_KEYS
 from pipelines.checks.gx import suite_path, validate
 from pipelines.checks.results import CheckResult, record
+from pipelines.config import Settings
 from pipelines.resources import WAREHOUSE_POOL
 from pipelines.sources.cbs.registry import load_registry
 
@@ -25,10 +26,12 @@ def gx_check(asset_key: dg.AssetKey, suites: list[str], query: str) -> dg.AssetC
         pool=WAREHOUSE_POOL,
         description="Great Expectations: " + ", ".join(f"expectations/{p.name}" for p in paths),
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource, settings: dg.ResourceParam[Settings]
+    ) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
             frame = con.execute(query).df()
-        outcomes = [validate(frame, path) for path in paths]
+        outcomes = [validate(frame, path, settings.installation.suite_parameters()) for path in paths]
         failures = [failure for outcome in outcomes for failure in outcome.failures]
         for failure in failures:
             context.log.error(f"{asset_key.to_user_string()}: {failure.describe()}")

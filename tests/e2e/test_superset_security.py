@@ -1,4 +1,5 @@
-"""Roles and row-level security of dashboards/security.yaml, against the running Superset."""
+"""Roles of dashboards/security.yaml and the demo installation's users with row-level security, against the running
+Superset."""
 
 from __future__ import annotations
 
@@ -64,9 +65,9 @@ def test_row_level_security_shows_a_viewer_only_its_gemeente(
     dashboards: dict[str, dict[str, Any]],
     chart_data: ChartData,
 ) -> None:
-    """lezer_almelo (security.yaml: gemeenten GM0141) gets, for every chart and without any dashboard filter,
-    exactly what the admin gets when filtering on Almelo: also the comparisons with the Twentse gemeenten (the band
-    of its peers comes with its own rows) and the maps (virtual datasets). (The data-quality dashboard, whose marts
+    """lezer_almelo (demo/installation.yaml: gemeenten GM0141) gets, for every chart and without any dashboard filter,
+    exactly what the admin gets when filtering on Almelo: also the comparisons with the vergelijkingsgroep Twente (the
+    band of its peers comes with its own rows) and the maps (virtual datasets). (The data-quality dashboard, whose marts
     also hold rows for every gemeente: tests/security/test_limited_users.py.)"""
     almelo = login_as("lezer_almelo")
     gemeente_tables = {"dim_indicator": False}  # the catalogue has no gemeente column: not filtered
@@ -80,7 +81,7 @@ def test_row_level_security_shows_a_viewer_only_its_gemeente(
             assert _rows(chart_data(almelo, chart["id"], {})) == _rows(expected), chart["slice_name"]
     (comparison,) = [
         c for c in dashboards["zorggebruik"]["charts"]
-        if c["slice_name"] == "Wmo-cliënten per 1.000 inwoners, tegen de Twentse gemeenten"
+        if c["slice_name"] == "Wmo-cliënten per 1.000 inwoners, tegen de vergelijkingsgroep Twente"
     ]  # fmt: skip
 
     def series(viewer: SupersetClient) -> set[str]:

@@ -6,10 +6,10 @@ from collections import Counter
 import duckdb
 import pytest
 
+from demo import gemeente_files as demo
+from demo import kaart
 from pipelines.checks.gemeente_checks import gemeente_gx_checks
 from pipelines.checks.gx_checks import gx_checks
-from pipelines.demo import gemeente_files as demo
-from pipelines.demo import kaart
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +46,7 @@ def test_quarantined_rows_per_gemeente_and_reason_without_their_content(demo_pip
     )
     # the bad rows the demo plants (tests/integration/test_gemeente_files.py lists each one), with the gemeente the
     # row names (Almelo's register sits in folder GM0141; Enschede's totals row names none: its file's gemeente);
-    # per demo map one buurt without geometry (pipelines/demo/kaart.py, EMPTY_BUURT), of no one gemeente: a map
+    # per demo map one buurt without geometry (demo/kaart.py, EMPTY_BUURT), of no one gemeente: a map
     # holds the wijken of every gemeente of the installation
     assert sorted(rows, key=str) == sorted([
         ("indicatoren", "GM0141", "future_period", 1, 1),

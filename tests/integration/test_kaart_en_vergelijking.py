@@ -10,8 +10,8 @@ import pyproj
 import pytest
 import shapely
 
-from pipelines.demo import kaart
-from pipelines.demo.geography import demo_region
+from demo import kaart
+from demo.geography import demo_region
 
 pytestmark = pytest.mark.integration
 
