@@ -13,7 +13,8 @@ What differs per installation comes from its installation file and its data, nev
 - a filter default ``eigen_gemeente`` is the installation's own gemeente, ``eerste_wijk`` its first wijk,
   ``laatste`` the latest value of the filter's column (its target classification year while there are no data);
 - a chart's source line lists the sources the indicator catalogue (dim_indicator.bronnen) gives for the chart's
-  ``indicators``; a chart that shows no indicator names its ``source`` itself;
+  ``indicators``; a chart that shows no indicator names its ``source`` itself; a dataset's own ``source`` (a map's
+  wijk shapes) follows;
 - where the numbers behind a chart are synthetic (``is_synthetisch`` in its rows), its source line says so and
   its dashboard opens with that warning; the installation's ``label`` heads every dashboard.
 """

@@ -130,3 +130,21 @@ def test_the_synthetic_label_comes_from_the_data(tmp_path: Path, synthetic: bool
         assert doc["description"] == "Bron: test (synthetische demodata)"
         (dashboard,) = _docs(tree, "dashboards")
         assert dashboard["position"]["MARKDOWN-uitleg"]["meta"]["code"].startswith("**Let op: dit zijn synthetische")
+
+
+@pytest.mark.parametrize("synthetic", [False, True])
+def test_a_virtual_dataset_is_read_through_its_query(tmp_path: Path, synthetic: bool) -> None:
+    """A map's dataset is a query (`sql`): the synthetic label and the 'laatste' default come from the rows it
+    returns (here only Zwolle's 2022 row), and its own `source` (the wijk shapes) follows the chart's."""
+    virtual = {"description": "d", "source": "CBS/Kadaster Wijk- en buurtkaart",
+               "sql": "SELECT * FROM er_is WHERE gemeente_code = 'GM0193'"}  # fmt: skip
+    laatste = {"id": "jaar", "name": "Jaar", "column": "jaar", "dataset": "kaart", "default": "laatste"}
+    spec = _spec(tmp_path, {"er_is": {"description": "d"}, "kaart": virtual}, {"een": _table("kaart")},
+                 filters=[laatste])  # fmt: skip
+    tree = build_tree(_serving(tmp_path, synthetic=synthetic), INSTALLATION, spec_dir=spec)
+    (doc,) = _docs(tree, "charts")
+    label = " (synthetische demodata)" if synthetic else ""
+    assert doc["description"] == f"Bron: test; CBS/Kadaster Wijk- en buurtkaart{label}"
+    (dashboard,) = _docs(tree, "dashboards")
+    (native,) = dashboard["metadata"]["native_filter_configuration"]
+    assert native["defaultDataMask"]["filterState"]["value"] == [2022]  # Deventer's 2023 is not in the query
