@@ -33,7 +33,7 @@ $(SUPERSET_VENV)/.synced: dashboards/requirements-superset.lock | $(UV)
 
 setup: $(VENV)/.synced $(SUPERSET_VENV)/.synced ## create both virtual environments from the lock files
 
-prepare: setup ## parse the dbt project and write the Dagster instance config
+prepare: setup ## parse the dbt project (when it changed) and write the Dagster instance config
 	$(PY) -m pipelines prepare
 
 demo-data: prepare ## write the SYNTHETIC demo region's source data into the state folder
@@ -59,8 +59,7 @@ benchmark: setup ## median and p95 of the chart-data API over every dashboard ch
 	$(PY) scripts/benchmark_dashboards.py
 
 docs: prepare ## dbt documentation (models, catalogue, lineage) as one offline page: dbt_project/target/static_index.html
-	cd dbt_project && SBM_WAREHOUSE=$$($(abspath $(PY)) -c "from pipelines.config import Settings; print(Settings.from_env().warehouse)") \
-	  $(abspath $(VENV))/bin/dbt docs generate --static --quiet
+	$(PY) -m pipelines dbt docs generate --static --quiet
 	@echo "open dbt_project/target/static_index.html"
 
 lint: setup ## ruff

@@ -1,9 +1,12 @@
 """Command line for the data team: ``python -m pipelines <command>`` (the Makefile calls these).
 
-prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project (dagster-dbt needs the manifest), make the inbox
+prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project if it changed (dagster-dbt needs the manifest),
+           make the inbox
 demo-data  write the SYNTHETIC demo region's source data into the state folder (CBS snapshots, inbox files)
-refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on the persistent instance
+refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on the persistent instance;
+           `refresh --full-refresh` rebuilds the incremental models from every load in raw
 intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141]` (as the sensor does)
+dbt        run dbt on the warehouse with the pipeline's settings: `dbt build --select stg_zorg__berichtregels+`
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import sys
 from pathlib import Path
 
 from pipelines.config import Settings
-from pipelines.instance import parse_dbt_project, prepare_dagster_home
+from pipelines.instance import dbt_command, parse_dbt_project, prepare_dagster_home
 
 log = logging.getLogger("pipelines")
 
@@ -65,8 +68,9 @@ def _run(settings: Settings, job: str, run_config: dict | None = None, asset_sel
         )
 
 
-def refresh(settings: Settings) -> int:
-    result = _run(settings, "full_refresh")
+def refresh(settings: Settings, full_refresh: bool = False) -> int:
+    config = {"ops": {"sbm_dbt_assets": {"config": {"full_refresh": True}}}} if full_refresh else None
+    result = _run(settings, "full_refresh", run_config=config)
     failed_checks = [
         evaluation.asset_check_key.to_user_string()
         for evaluation in result.get_asset_check_evaluations()
@@ -129,11 +133,17 @@ def intake(settings: Settings, path: Path, source: str | None, gemeente: str | N
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["dbt"]:  # everything after `dbt` is dbt's
+        return dbt_command(Settings.from_env(), *argv[1:], check=False).returncode
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["prepare", "demo-data", "refresh", "intake"])
+    parser.add_argument("command", choices=["prepare", "demo-data", "refresh", "intake", "dbt"])
     parser.add_argument("path", nargs="?", type=Path, help="intake: the file to load")
     parser.add_argument("--source", help="intake: subsidies, zorg, initiatieven, voorzieningen, indicatoren, postcodes")
     parser.add_argument("--gemeente", help="intake: whose file it is (GM + 4 digits), when the file does not say")
+    parser.add_argument(
+        "--full-refresh", action="store_true", help="refresh: rebuild the incremental dbt models from all of raw"
+    )
     args = parser.parse_args(argv)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S"))
@@ -149,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("intake needs the path of an existing file")
         return intake(settings, args.path, args.source, args.gemeente)
     else:
-        return refresh(settings)
+        return refresh(settings, args.full_refresh)
     return 0
 
 

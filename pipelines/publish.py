@@ -8,6 +8,7 @@ connection per query.) There is never a half-written serving file.
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -19,14 +20,15 @@ from pipelines.resources import WAREHOUSE_POOL, ServingFile
 from pipelines.sql import literal, quote
 
 
-def publish_marts(warehouse: Path, serving: Path) -> dict[str, int]:
-    """Copy every table of the warehouse's ``marts`` schema into a fresh serving file; returns rows per table."""
+def publish_marts(warehouse: Path, serving: Path, config: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Copy every table of the warehouse's ``marts`` schema into a fresh serving file; returns rows per table.
+    `config`: DuckDB settings for the copy (the warehouse's memory limit and spill folder)."""
     serving.parent.mkdir(parents=True, exist_ok=True)
     staging = serving.with_name(f".{serving.name}.{os.getpid()}.new")
     staging.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     try:
-        con = duckdb.connect(str(staging))
+        con = duckdb.connect(str(staging), config=dict(config or {}))
         try:
             con.execute(f"ATTACH {literal(str(warehouse))} AS wh (READ_ONLY)")
             tables = [
@@ -58,6 +60,6 @@ def publish_marts(warehouse: Path, serving: Path) -> dict[str, int]:
     description="Every mart copied into serving.duckdb (read by Superset), replaced atomically.",
 )
 def publish(context: dg.AssetExecutionContext, warehouse: DuckDBResource, serving: ServingFile) -> dg.MaterializeResult:
-    counts = publish_marts(Path(warehouse.database), Path(serving.path))
+    counts = publish_marts(Path(warehouse.database), Path(serving.path), warehouse.connection_config)
     context.log.info(f"published {len(counts)} table(s) to {serving.path}: {counts}")
     return dg.MaterializeResult(metadata={"path": serving.path, **{f"rows.{t}": n for t, n in counts.items()}})

@@ -3,6 +3,7 @@ has none: parse the project once before any test imports the pipeline."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 
 import dagster as dg
@@ -65,6 +66,15 @@ def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
     write_gemeente_files(settings.inbox)
     result = full_refresh(settings)
     assert result.success, "the demo pipeline failed; run `make refresh` to see the Dagster log"
+    return settings
+
+
+@pytest.fixture
+def demo_copy(demo_pipeline, settings) -> Settings:
+    """A copy of the demo state in this test's own state folder (the `settings` fixture points SBM_HOME there and
+    clears the other state variables), to change without disturbing the session's."""
+    shutil.copytree(demo_pipeline.home, settings.home, ignore=shutil.ignore_patterns("dagster"), dirs_exist_ok=True)
+    settings.dagster_home.mkdir(parents=True)
     return settings
 
 

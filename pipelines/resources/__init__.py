@@ -49,7 +49,7 @@ class IntakeFolders(dg.ConfigurableResource):
 
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
-        "warehouse": DuckDBResource(database=str(settings.warehouse)),
+        "warehouse": DuckDBResource(database=str(settings.warehouse), connection_config=settings.duckdb_config()),
         "cbs": CbsSource(
             snapshots=str(settings.snapshots), online=settings.cbs_online, gemeenten=list(settings.gemeenten)
         ),
