@@ -6,7 +6,6 @@ from pipelines.assets.cbs import cbs_assets
 from pipelines.assets.dbt import data_quality_dbt_assets, sbm_dbt_assets
 from pipelines.assets.gemeente_files import gemeente_file_assets
 from pipelines.assets.meta import meta_assets
-from pipelines.checks.gemeente_checks import gemeente_gx_checks
 from pipelines.checks.gx_checks import gx_checks
 from pipelines.config import Settings
 from pipelines.jobs import cbs_refresh, cbs_refresh_weekly, full_refresh, gemeente_files
@@ -18,7 +17,7 @@ from pipelines.sensors import inbox_sensor
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*cbs_assets, *gemeente_file_assets, sbm_dbt_assets, *meta_assets, data_quality_dbt_assets, publish],
-        asset_checks=[*gx_checks, *gemeente_gx_checks],
+        asset_checks=gx_checks,
         jobs=[full_refresh, cbs_refresh, gemeente_files],
         schedules=[cbs_refresh_weekly],
         sensors=[inbox_sensor],
