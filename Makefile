@@ -13,7 +13,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export UV_PYTHON := $(PYTHON)
 export UV_LINK_MODE := copy
 
-.PHONY: help setup prepare demo-data refresh serve demo test browser benchmark lint docs clean reset
+.PHONY: help setup prepare demo-data refresh serve demo test browser benchmark benchmark-scale lint docs clean reset
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ test: prepare browser ## run the whole test suite, including the end-to-end brow
 
 benchmark: setup ## median and p95 of the chart-data API over every dashboard chart (needs `make serve` running)
 	$(PY) scripts/benchmark_dashboards.py
+
+benchmark-scale: prepare ## the pipeline on a region's care data at scale: SIZES=1M (default), 5M, 10M, 50M; see README, Scale
+	$(PY) scripts/benchmark_scale.py --sizes $(or $(SIZES),1M)
 
 docs: prepare ## dbt documentation (models, catalogue, lineage) as one offline page: dbt_project/target/static_index.html
 	$(PY) -m pipelines dbt docs generate --static --quiet
