@@ -86,9 +86,7 @@ def incremental_fingerprints(manifest: Mapping[str, Any]) -> dict[str, tuple[str
     return fingerprints
 
 
-def stale_incremental_models(
-    con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, tuple[str, str]]
-) -> list[str]:
+def stale_incremental_models(con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, tuple[str, str]]) -> list[str]:
     """Incremental models whose table exists but was built with another definition (or before fingerprints were
     kept)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")

@@ -18,7 +18,6 @@ for them: the CBS regions (the gemeente files are checked against them), the oth
 files' tables (dbt waits for all raw tables), the marts (publish waits for all) and the data-quality marts.
 """
 
-
 import hashlib
 from dataclasses import dataclass
 
@@ -98,15 +97,21 @@ def run_check(
         context.log.error(f"{target.table}: {failure.describe()}")
     passed = all(outcome.success for outcome in outcomes)
     nothing_new = "no new load to check" if target.new_loads and rows == 0 else None
-    record(con, context.run.run_id, [CheckResult(
-        kind="gx",
-        target=target.table,
-        check_name=target.check_name,
-        status="pass" if passed else "fail",
-        failures=len(failures),
-        rows_checked=rows,
-        details="; ".join(failure.describe(examples=False) for failure in failures) or nothing_new,
-    )])  # fmt: skip  (the outcome for the data-quality marts, without failing values)
+    record(
+        con,
+        context.run.run_id,
+        [
+            CheckResult(
+                kind="gx",
+                target=target.table,
+                check_name=target.check_name,
+                status="pass" if passed else "fail",
+                failures=len(failures),
+                rows_checked=rows,
+                details="; ".join(failure.describe(examples=False) for failure in failures) or nothing_new,
+            )
+        ],
+    )  # fmt: skip  (the outcome for the data-quality marts, without failing values)
     if passed and loads:
         record_checked_loads(con, context.run.run_id, target.table, target.contract, loads)
     return dg.AssetCheckResult(

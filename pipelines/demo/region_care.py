@@ -264,9 +264,11 @@ def write_care_exports(
             lo = period.first_month if period != first else first_month - START_SPREAD - MAX_MONTHS
             sql = FACTS.format(lo=lo, hi=period.first_month + 5, first=first_month, kinds=kinds,
                                credit_every=CREDIT_EVERY, reject_every=REJECT_EVERY)  # fmt: skip
-            con.execute(f"CREATE OR REPLACE TEMP TABLE period_rows AS {sql} "
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE period_rows AS {sql} "
                 f'ORDER BY file_gemeente, sort_client, sort_t, "Begindatum", "Dagtekening", "Soort regel", '
-                f'"Referentienummer", "Debet/credit"')
+                f'"Referentienummer", "Debet/credit"'
+            )
             files[period] = []
             for (gemeente,) in con.execute("SELECT DISTINCT file_gemeente FROM period_rows ORDER BY 1").fetchall():
                 path = folder / f"zorgexport_{gemeente}_{period.label}_synthetisch.csv"
