@@ -22,7 +22,13 @@ from dashboards.superset_state import SupersetState, parse_env_file, write_priva
 
 SECURITY_FILE = Path(__file__).resolve().with_name("security.yaml")
 GEMEENTE_COLUMN = "gemeente_code"  # datasets with this column get the row-level security filter
+SHARED_COLUMN = "voor_alle_gemeenten"  # rows marked true here are for every gemeente (CBS loads, checks)
 GEMEENTE_CODE = re.compile(r"GM\d{4}")
+# Permissions with which a user writes its own queries (dashboards/superset_guard.py limits everyone without
+# `can_explore on Superset` to the saved charts of its dashboards).
+OWN_QUERIES = {("can_execute_sql_query", "SQLLab"), ("can_sqllab", "Superset"), ("can_explore", "Superset"),
+               ("can_explore_json", "Superset"), ("can_read", "Explore")}  # fmt: skip
+WHOLE_DATABASE = {"database_access", "schema_access", "catalog_access", "all_database_access", "all_datasource_access"}
 
 
 def rison_string(value: str) -> str:
@@ -52,6 +58,7 @@ class Datasets:
 
     ids: dict[str, int]
     with_gemeente: list[str]
+    with_shared_rows: list[str]
     database_id: int
     database_name: str
 
@@ -61,13 +68,15 @@ def provisioned_datasets(client: SupersetClient, assets_dir: Path = ASSETS_DIR) 
     listed = _all_pages(client, "/api/v1/dataset/", "columns:!(id,uuid,table_name,database.id,database.database_name),")
     by_uuid = {row["uuid"]: row for row in listed}
     ids = {doc["table_name"]: by_uuid[doc["uuid"]]["id"] for doc in docs}
-    with_gemeente = [doc["table_name"] for doc in docs if GEMEENTE_COLUMN in {c["column_name"] for c in doc["columns"]}]
+    columns = {doc["table_name"]: {c["column_name"] for c in doc["columns"]} for doc in docs}
+    with_gemeente = [table for table, names in columns.items() if GEMEENTE_COLUMN in names]
+    shared = [table for table, names in columns.items() if {GEMEENTE_COLUMN, SHARED_COLUMN} <= names]
     database = by_uuid[docs[0]["uuid"]]["database"]
-    return Datasets(ids, with_gemeente, database["id"], database["database_name"])
+    return Datasets(ids, with_gemeente, shared, database["id"], database["database_name"])
 
 
-def _permission_ids(client: SupersetClient, spec: dict[str, Any], datasets: Datasets) -> list[int]:
-    """The permission-view ids a role spec grants: its base roles' minus `without`, plus data access."""
+def role_permissions(client: SupersetClient, spec: dict[str, Any], datasets: Datasets) -> set[tuple[str, str]]:
+    """The (permission, view) pairs a role spec grants: its base roles' minus `without`, plus data access."""
     roles = {row["name"]: row["id"] for row in _all_pages(client, "/api/v1/security/roles/")}
     granted: set[tuple[str, str]] = set()
     for base in spec.get("based_on", []):
@@ -80,6 +89,10 @@ def _permission_ids(client: SupersetClient, spec: dict[str, Any], datasets: Data
         granted |= {("datasource_access", f"[{datasets.database_name}].[{t}](id:{i})") for t, i in datasets.ids.items()}
     if spec.get("database"):
         granted.add(("database_access", f"[{datasets.database_name}].(id:{datasets.database_id})"))
+    return granted
+
+
+def _permission_ids(client: SupersetClient, granted: set[tuple[str, str]]) -> list[int]:
     views = {
         (row["permission"]["name"], row["view_menu"]["name"]): row["id"]
         for row in _all_pages(client, "/api/v1/security/permissions-resources/")
@@ -87,6 +100,28 @@ def _permission_ids(client: SupersetClient, spec: dict[str, Any], datasets: Data
     if missing := sorted(granted - set(views)):
         raise ValueError(f"Superset has no permission(s) {missing}; is every dataset provisioned?")
     return sorted(views[pair] for pair in granted)
+
+
+def own_query_permissions(granted: set[tuple[str, str]]) -> list[str]:
+    """The permissions that let a user write its own queries: SQL Lab, Explore, access to a whole database."""
+    return sorted(
+        f"{permission} on {view}"
+        for permission, view in granted
+        if (permission, view) in OWN_QUERIES or permission in WHOLE_DATABASE
+    )
+
+
+def check_limited_users(security: dict[str, Any], granted: dict[str, set[tuple[str, str]]]) -> None:
+    """A user limited to gemeenten may not write its own queries: refused before anything is provisioned."""
+    for user in security.get("users", []):
+        if user.get("gemeenten") and (found := own_query_permissions(granted[user["role"]])):
+            raise ValueError(
+                f"security.yaml: user {user['username']!r} is limited to gemeenten {user['gemeenten']} but role "
+                f"{user['role']!r} lets it write its own queries ({', '.join(found)}). Row-level security filters "
+                "the table names it recognises in SQL Lab and Explore, which is no boundary: give a user limited to "
+                "gemeenten a role without SQL Lab and Explore (like Lezer), or an installation of its own with only "
+                "its gemeenten (SBM_GEMEENTEN)."
+            )
 
 
 def ensure_role(client: SupersetClient, name: str, permission_ids: list[int]) -> int:
@@ -103,26 +138,33 @@ def region_role_name(gemeenten: list[str]) -> str:
     return f"Gemeente {'+'.join(sorted(gemeenten))}"
 
 
+def _rls_rule(client: SupersetClient, name: str, body: dict[str, Any]) -> None:
+    rule = _by_name(client, "/api/v1/rowlevelsecurity/", "name", name)
+    if rule:
+        client.request("PUT", f"/api/v1/rowlevelsecurity/{rule['id']}", json={**body, "name": name})
+    else:
+        client.request("POST", "/api/v1/rowlevelsecurity/", json={**body, "name": name})
+
+
 def ensure_rls(client: SupersetClient, gemeenten: list[str], role_id: int, datasets: Datasets) -> None:
-    """One rule per set of gemeenten: rows of other gemeenten are filtered out of every dataset with the column."""
+    """Rows of other gemeenten are filtered out of every dataset with the gemeente column; rows marked for every
+    gemeente stay. Two rules with one group key, which Superset joins with OR: `gemeente_code IN (...) OR
+    voor_alle_gemeenten` where a dataset has both columns, `gemeente_code IN (...)` elsewhere."""
     if bad := [code for code in gemeenten if not GEMEENTE_CODE.fullmatch(code)]:
         raise ValueError(f"security.yaml: {bad} are not CBS gemeente codes (GM + 4 digits)")
     name = f"Alleen {'+'.join(sorted(gemeenten))}"
     body = {
-        "name": name,
         "description": "Uit dashboards/security.yaml (dashboards.provision); wijzig het daar.",
         "filter_type": "Regular",
-        "tables": sorted(datasets.ids[table] for table in datasets.with_gemeente),
         "roles": [role_id],
         "group_key": "gemeente",
-        # Codes are checked against GM + 4 digits above, so they are safe to quote into SQL.
-        "clause": f"{GEMEENTE_COLUMN} IN ({', '.join(repr(code) for code in sorted(gemeenten))})",
     }
-    rule = _by_name(client, "/api/v1/rowlevelsecurity/", "name", name)
-    if rule:
-        client.request("PUT", f"/api/v1/rowlevelsecurity/{rule['id']}", json=body)
-    else:
-        client.request("POST", "/api/v1/rowlevelsecurity/", json=body)
+    # Codes are checked against GM + 4 digits above, so they are safe to quote into SQL.
+    codes = ", ".join(repr(code) for code in sorted(gemeenten))
+    own = sorted(datasets.ids[table] for table in datasets.with_gemeente)
+    shared = sorted(datasets.ids[table] for table in datasets.with_shared_rows)
+    _rls_rule(client, name, {**body, "tables": own, "clause": f"{GEMEENTE_COLUMN} IN ({codes})"})
+    _rls_rule(client, f"{name}: rijen voor alle gemeenten", {**body, "tables": shared, "clause": SHARED_COLUMN})
 
 
 def user_passwords(
@@ -167,10 +209,9 @@ def apply_security(client: SupersetClient, state: SupersetState, security: dict[
     """Roles, row-level security and users as security.yaml says; returns the usernames."""
     security = security or load_security()
     datasets = provisioned_datasets(client)
-    roles = {
-        name: ensure_role(client, name, _permission_ids(client, spec, datasets))
-        for name, spec in security["roles"].items()
-    }
+    granted = {name: role_permissions(client, spec, datasets) for name, spec in security["roles"].items()}
+    check_limited_users(security, granted)
+    roles = {name: ensure_role(client, name, _permission_ids(client, perms)) for name, perms in granted.items()}
     users = security.get("users", [])
     passwords = user_passwords(state, [user["username"] for user in users])
     for user in users:

@@ -1,9 +1,10 @@
 """Run the monitor locally: ``python -m dashboards.serve``.
 
 Prepares Superset's state, starts Superset (gunicorn, .venv-superset) and provisions the dashboards, then starts
-the Dagster UI (``dagster dev``, .venv). Both servers listen on 127.0.0.1 unless ``SBM_SUPERSET_HOST`` /
-``SBM_DAGSTER_HOST`` say otherwise; ports from ``SBM_SUPERSET_PORT`` (8088) and ``SBM_DAGSTER_PORT`` (3000).
-Server output goes to log files; Ctrl-C (or SIGTERM) stops both and exits 0.
+the Dagster UI (``dagster dev``, .venv) on a private loopback port behind ``dashboards.dagster_proxy``, which
+refuses cross-site requests. Both UIs listen on 127.0.0.1 unless ``SBM_SUPERSET_HOST`` / ``SBM_DAGSTER_HOST`` say
+otherwise; ports from ``SBM_SUPERSET_PORT`` (8088) and ``SBM_DAGSTER_PORT`` (3000); extra Host names the Dagster
+proxy accepts from ``SBM_DAGSTER_ALLOWED_HOSTS``. Server output goes to log files; Ctrl-C (or SIGTERM) stops all.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dashboards.superset_state import (
     superset_env,
 )
 from pipelines.config import REPO_ROOT, Settings
+from pipelines.state import private_umask
 
 WORKSPACE = REPO_ROOT / "workspace.yaml"
 DAGSTER_BIN = REPO_ROOT / ".venv" / "bin" / "dagster"
@@ -110,26 +112,39 @@ def start_superset(state: SupersetState, credentials: Credentials, host: str, po
     return _start("Superset", command, superset_env(state, credentials, port), state.log_dir / "superset.log")
 
 
-def start_dagster(settings: Settings, host: str, port: int) -> ManagedProcess:
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_dagster(settings: Settings, host: str, port: int, workspace: Path = WORKSPACE) -> list[ManagedProcess]:
+    """`dagster dev` on a free loopback port and the guard (dashboards.dagster_proxy) on `host:port` in front."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    private = free_port()
     # The code location shells out to `dbt` from the same venv; a launcher started as `.venv/bin/python -m …`
     # (as `make serve` does) has no activated venv, so put its bin/ first on PATH.
     path = f"{DAGSTER_BIN.parent}{os.pathsep}{os.environ.get('PATH', '')}"
     env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), "PATH": path}
-    command = [str(DAGSTER_BIN), "dev", "-w", str(WORKSPACE), "-h", host, "-p", str(port)]
+    command = [str(DAGSTER_BIN), "dev", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(private)]
+    log = settings.home / "logs" / "dagster.log"
     # `dagster dev` stops its webserver, daemon and code servers cleanly on SIGINT (Ctrl-C); on SIGTERM it
     # leaves a code server behind.
-    return _start("Dagster", command, env, settings.home / "logs" / "dagster.log", stop_signal=signal.SIGINT)
+    dagster = _start("Dagster", command, env, log, stop_signal=signal.SIGINT)
+    extra = [name for name in os.environ.get("SBM_DAGSTER_ALLOWED_HOSTS", "").split(",") if name.strip()]
+    proxy_command = [sys.executable, "-m", "dashboards.dagster_proxy", "--listen", f"{host}:{port}",
+                     "--upstream", f"127.0.0.1:{private}", *(f"--allowed-host={name}" for name in extra)]  # fmt: skip
+    return [dagster, _start("Dagster proxy", proxy_command, dict(os.environ), log)]
 
 
-def wait_until_healthy(url: str, process: ManagedProcess, timeout: float = 180) -> None:
-    """Poll ``url`` until it answers 200; fail early, with the log's tail, if the server process dies."""
+def wait_until_healthy(url: str, *processes: ManagedProcess, timeout: float = 180) -> None:
+    """Poll ``url`` until it answers 200; fail early, with the log's tail, if a server process dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not process.alive():
+        if dead := next((process for process in processes if not process.alive()), None):
             raise ServeError(
-                f"{process.name} exited with code {process.popen.returncode} while starting; "
-                f"last lines of {process.log_file}:\n{process.log_tail()}"
+                f"{dead.name} exited with code {dead.popen.returncode} while starting; "
+                f"last lines of {dead.log_file}:\n{dead.log_tail()}"
             )
         try:
             if requests.get(url, timeout=5).status_code == 200:
@@ -137,7 +152,8 @@ def wait_until_healthy(url: str, process: ManagedProcess, timeout: float = 180) 
         except requests.RequestException:
             pass
         time.sleep(0.5)
-    raise ServeError(f"{process.name} did not answer {url} within {timeout:.0f}s; see {process.log_file}")
+    names = " and ".join(process.name for process in processes)
+    raise ServeError(f"{names} did not answer {url} within {timeout:.0f}s; see {processes[0].log_file}")
 
 
 def ensure_port_free(host: str, port: int, variable: str) -> None:
@@ -191,11 +207,11 @@ def run() -> NoReturn:
 
         dagster_line = f"not started: {WORKSPACE} does not exist"
         if with_dagster:
-            dagster = start_dagster(settings, dagster_host, dagster_port)
-            servers.append(dagster)
-            _say(f"starting Dagster on {dagster_host}:{dagster_port} (log: {dagster.log_file})")
+            dagster, proxy = start_dagster(settings, dagster_host, dagster_port)
+            servers += [dagster, proxy]
+            _say(f"starting Dagster on {dagster_host}:{dagster_port}, behind its guard (log: {dagster.log_file})")
             dagster_url = _local_url(dagster_host, dagster_port)
-            wait_until_healthy(f"{dagster_url}/server_info", dagster)
+            wait_until_healthy(f"{dagster_url}/server_info", dagster, proxy)
             dagster_line = dagster_url
 
         print(
@@ -225,6 +241,7 @@ def run() -> NoReturn:
 
 
 def main() -> int:
+    private_umask()  # Superset, Dagster and their workers inherit it: what they write is the service user's alone
     # Explicit handlers: a shell that starts us in the background may have set SIGINT to "ignore", which the
     # servers would inherit. SIGTERM gets the same clean shutdown as Ctrl-C.
     signal.signal(signal.SIGINT, _raise_keyboard_interrupt)

@@ -8,11 +8,22 @@ repository. Every value can be reasoned about from this file and three environme
 - ``SBM_SUPERSET_PORT`` (default 8088; only used to build links Superset renders for itself).
 """
 
+import importlib.util
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 from superset.constants import CHANGE_ME_SECRET_KEY
+
+
+def _load_sibling(name: str):  # noqa: ANN202 - a module object
+    """A module next to this file (Superset loads this file by path, so its folder is not on sys.path)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 # Same default as pipelines.config.Settings.home, repeated because this file must not import the pipeline package.
 _SBM_HOME = Path(os.environ.get("SBM_HOME") or Path(__file__).resolve().parents[1] / ".sbm")
@@ -31,6 +42,27 @@ APP_NAME = "Sociale basis monitor"
 
 # Roles, users and row-level security are provisioned through the security REST API (dashboards/security.py).
 FAB_ADD_SECURITY_API = True
+# What roles alone do not close (dashboards/superset_guard.py): viewers without Explore get only the saved charts of
+# their dashboards (no raw rows, SQL or own queries through the chart-data API); SQL Lab runs read-only statements
+# without the DuckDB functions that show server paths; failed logins are throttled with a Dutch message.
+_guard = _load_sibling("superset_guard")
+CUSTOM_SECURITY_MANAGER = _guard.MonitorSecurityManager
+FLASK_APP_MUTATOR = _guard.install
+
+# Login throttling with Flask-Limiter (Superset's own rate limiting, off unless enabled). Only logins are limited:
+# no application-wide limit. Failed logins count (a wrong password, an unknown user): per address and user name
+# (a lockout of that account from that address) and per address (trying many names); over a limit every login is
+# refused with HTTP 429, also with the right password, until the window has moved on. AUTH_RATE_LIMIT is Flask-
+# AppBuilder's limit on every POST to the form login per address (a flood guard). Counters live in each gunicorn
+# worker's memory (2 workers: up to twice the limit); with more hosts set RATELIMIT_STORAGE_URI to Redis.
+RATELIMIT_ENABLED = True
+RATELIMIT_APPLICATION = None
+RATELIMIT_STRATEGY = "moving-window"
+RATELIMIT_STORAGE_URI = "memory://"
+AUTH_RATE_LIMITED = True
+AUTH_RATE_LIMIT = "30 per minute"
+SBM_LOGIN_FAILURES_PER_USER = "5 per 5 minutes"
+SBM_LOGIN_FAILURES_PER_ADDRESS = "20 per 5 minutes"
 # Row-level security also in SQL Lab: an analyst limited to some gemeenten must not see the others there either.
 FEATURE_FLAGS = {"RLS_IN_SQLLAB": True}
 

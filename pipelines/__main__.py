@@ -1,12 +1,18 @@
 """Command line for the data team: ``python -m pipelines <command>`` (the Makefile calls these).
 
 prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project if it changed (dagster-dbt needs the manifest),
-           make the inbox
+           make the inbox, and make the state folder private (an existing installation's modes are repaired)
 demo-data  write the SYNTHETIC demo region's source data into the state folder (CBS snapshots, inbox files)
 refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on the persistent instance;
            `refresh --full-refresh` rebuilds the incremental models from every load in raw
-intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141]` (as the sensor does)
+intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141] [--vervang]`
+cbs-check  hold every CBS registry table against its metadata: the stored snapshots, or with --online (or
+           SBM_CBS_MODE=online) the CBS API; prints a report and exits 1 when something differs from the registry
+purge      remove delivered originals older than the retention period (also a daily Dagster schedule)
 dbt        run dbt on the warehouse with the pipeline's settings: `dbt build --select stg_zorg__berichtregels+`
+
+Every command runs with a private umask, and a run starts only when the warehouse is free: runs that died are
+recovered first, a live one is waited for (pipelines/runs.py).
 """
 
 from __future__ import annotations
@@ -14,11 +20,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
+import time
 from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.instance import dbt_command, parse_dbt_project, prepare_dagster_home
+from pipelines.state import make_private, private_folder, private_umask
 
 log = logging.getLogger("pipelines")
 
@@ -27,9 +36,11 @@ def prepare(settings: Settings) -> None:
     from pipelines.sources.files.inbox import ensure_inbox
     from pipelines.sources.files.spec import source_specs
 
+    private_folder(settings.home)
     instance = prepare_dagster_home(settings)
     manifest = parse_dbt_project(settings)
     ensure_inbox(settings.inbox, source_specs())
+    make_private(settings)
     log.info("prepared: Dagster instance %s, dbt manifest %s, inbox %s", instance, manifest, settings.inbox)
 
 
@@ -49,13 +60,16 @@ def demo_data(settings: Settings) -> None:
 
 
 def _run(settings: Settings, job: str, run_config: dict | None = None, asset_selection: list | None = None):
-    """Execute a job in this process on the persistent instance, logging at INFO to the terminal."""
+    """Execute a job in this process on the persistent instance, once the warehouse is free; one line per event
+    in the terminal (pipelines/console.py)."""
     import dagster as dg
 
     from pipelines.definitions import build_definitions
+    from pipelines.runs import run_tags, wait_for_warehouse
 
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     with dg.DagsterInstance.get() as instance:
+        wait_for_warehouse(instance, settings.warehouse, log)
         return (
             build_definitions(settings)
             .resolve_job_def(job)
@@ -64,27 +78,46 @@ def _run(settings: Settings, job: str, run_config: dict | None = None, asset_sel
                 raise_on_error=False,
                 run_config={**(run_config or {}), "loggers": {"console": {"config": {"log_level": "INFO"}}}},
                 asset_selection=asset_selection,
+                tags=run_tags(),
             )
         )
 
 
+def _file_loads(settings: Settings, run_id: str) -> list[tuple]:
+    """What the run did with each file: (status, source_file, one-line error, warnings)."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT status, source_file, error, warnings FROM meta.file_loads WHERE load_id = ? ORDER BY started_at",
+            [run_id],
+        ).fetchall()
+
+
 def refresh(settings: Settings, full_refresh: bool = False) -> int:
+    import dagster as dg
+
     config = {"ops": {"sbm_dbt_assets": {"config": {"full_refresh": True}}}} if full_refresh else None
     result = _run(settings, "full_refresh", run_config=config)
-    failed_checks = [
-        evaluation.asset_check_key.to_user_string()
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed
-    ]
+    failed = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
+    # a failed warning (cbs_check: CBS changed a table) is reported, it does not fail the refresh
+    failed_checks = [e.asset_check_key.to_user_string() for e in failed if e.severity == dg.AssetCheckSeverity.ERROR]
+    if warnings := [e.asset_check_key.to_user_string() for e in failed if e.severity != dg.AssetCheckSeverity.ERROR]:
+        log.warning("checks with a warning (see the data-quality dashboard): %s", ", ".join(warnings))
     materialized = {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
     checks = result.get_asset_check_evaluations()
     log.info(
         "run %s: %d asset(s) materialised, %d of %d checks passed",
         result.run_id,
         len(materialized),
-        len(checks) - len(failed_checks),
+        len(checks) - len(failed),
         len(checks),
     )
+    if settings.warehouse.exists():
+        for status, file, error, _ in _file_loads(settings, result.run_id):
+            if status in ("failed", "held"):
+                folder = settings.rejected if status == "failed" else settings.held
+                log.warning("%s %s (now in %s): %s", file, status.upper(), folder, error)
     if failed_checks:
         log.error("failed checks (downstream assets were not built): %s", ", ".join(failed_checks))
     if not result.success or failed_checks:
@@ -94,10 +127,22 @@ def refresh(settings: Settings, full_refresh: bool = False) -> int:
     return 0
 
 
-def intake(settings: Settings, path: Path, source: str | None, gemeente: str | None) -> int:
-    """Put a file into the inbox (unless it is there already) and load it in a run of its own."""
-    import shutil
+def _wait_until_settled(path: Path, seconds: float) -> None:
+    from pipelines.sources.files.inbox import settled
 
+    said = 0.0
+    while not settled(path, seconds):
+        if time.monotonic() - said > 5:
+            log.info("%s changed in the last %g s (still being written?): waiting; Ctrl-C stops", path.name, seconds)
+            said = time.monotonic()
+        time.sleep(0.5)
+
+
+def intake(settings: Settings, path: Path, source: str | None, gemeente: str | None, replace: bool = False) -> int:
+    """Put a file into the inbox (unless it is there already) and load it in a run of its own; only when rows
+    were loaded, rebuild what depends on them in a second run."""
+    from pipelines.assets.gemeente_files import asset_key
+    from pipelines.assets.meta import gemeente_file_bookkeeping
     from pipelines.definitions import build_definitions
     from pipelines.sensors import file_run_assets, file_run_config
     from pipelines.sources.files.inbox import GEMEENTE_FOLDER, inbox_file
@@ -107,7 +152,12 @@ def intake(settings: Settings, path: Path, source: str | None, gemeente: str | N
     if gemeente is not None and not GEMEENTE_FOLDER.match(gemeente):
         log.error("--gemeente must be GM followed by 4 digits, e.g. GM0141; got %r", gemeente)
         return 2
-    path = path.expanduser().resolve()
+    path = Path(os.path.abspath(path.expanduser()))  # not resolve(): a symlink stays a symlink, to be refused
+    if path.is_relative_to(settings.held):  # a held file, delivered again with consent: back to its inbox place
+        target = settings.inbox / path.relative_to(settings.held)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+        path = target
     entry = inbox_file(settings.inbox, path, sources)
     if entry is None:
         if source not in sources:
@@ -115,51 +165,125 @@ def intake(settings: Settings, path: Path, source: str | None, gemeente: str | N
             return 2
         folder = settings.inbox / source / (gemeente or "")
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, folder / path.name)
+        shutil.copyfile(path, folder / path.name, follow_symlinks=False)
         entry = inbox_file(settings.inbox, folder / path.name, sources)
+    _wait_until_settled(entry.path, settings.settle_seconds)
     graph = build_definitions(settings).get_repository_def().asset_graph
-    result = _run(
-        settings,
-        "gemeente_files",
-        asset_selection=file_run_assets(entry.source, graph),
-        run_config=file_run_config(entry),
-    )
+    ingest = [asset_key(entry.source), *gemeente_file_bookkeeping.keys]
+    result = _run(settings, "gemeente_files", asset_selection=ingest, run_config=file_run_config(entry, replace))
+    loads = _file_loads(settings, result.run_id) if settings.warehouse.exists() else []
+    if not result.success or not loads:
+        log.error("intake of %s FAILED; the run's log has the details (run id %s)", path.name, result.run_id)
+        return 1
+    status, file, error, warnings = loads[-1]
+    if status in ("failed", "held"):
+        where = settings.rejected if status == "failed" else settings.held
+        log.error("intake of %s %s (now in %s): %s", file, status.upper(), where, error)
+        return 1
+    for warning in warnings or []:
+        log.warning("%s: %s", file, warning)
+    if status != "loaded":
+        log.info("intake of %s: %s, nothing to rebuild", file, status)
+        return 0
+    rest = [key for key in file_run_assets(entry.source, graph) if key not in ingest]
+    result = _run(settings, "gemeente_files", asset_selection=rest)
     failed_checks = [e.asset_check_key.to_user_string() for e in result.get_asset_check_evaluations() if not e.passed]
     if not result.success or failed_checks:
-        log.error("intake of %s FAILED (checks failed: %s); see the log above", path.name, failed_checks or "none")
+        log.error("intake of %s loaded, but the rebuild FAILED (checks failed: %s)", file, failed_checks or "none")
         return 1
-    log.info("intake of %s done; meta.file_loads has the counts", path.name)
+    log.info("intake of %s done; meta.file_loads has the counts", file)
     return 0
 
 
+def purge(settings: Settings) -> int:
+    from pipelines.retention import purge_originals
+
+    purged = purge_originals([settings.archive, settings.rejected, settings.held], settings.archive_retention_days)
+    for item in purged:
+        log.info(item.line())
+    log.info("%d original(s) older than %d days removed", len(purged), settings.archive_retention_days)
+    return 0
+
+
+def cbs_check(settings: Settings, online: bool) -> int:
+    """Print the registry check; exit status 1 when a table differs from the registry or could not be read."""
+    from pipelines.sources.cbs.check import check_offline, check_online, report
+    from pipelines.sources.cbs.client import CbsClient
+    from pipelines.sources.cbs.registry import load_registry
+    from pipelines.sources.cbs.snapshots import SnapshotStore
+
+    families = load_registry()
+    if online:
+        tables = sum(len(f.tables) for f in families.values())
+        log.info("cbs-check online: the metadata of %d tables from the CBS API", tables)
+        client = CbsClient()
+        checks = [check_online(family, client) for family in families.values()]
+    else:
+        store = SnapshotStore(settings.snapshots / "cbs")
+        log.info("cbs-check offline: the newest stored snapshot of each table in %s", store.root)
+        checks = [check_offline(family, store) for family in families.values()]
+    print(report(checks))
+    return 1 if any(fc.differs for fc in checks) else 0
+
+
+def dbt(settings: Settings, args: list[str]) -> int:
+    """dbt's own command line on the warehouse, once no run holds it (dbt needs the one writer's lock)."""
+    import dagster as dg
+
+    from pipelines.runs import wait_for_warehouse
+
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            wait_for_warehouse(instance, settings.warehouse, log)
+    except KeyboardInterrupt:
+        log.error("stopped (Ctrl-C)")
+        return 130
+    return dbt_command(settings, *args, check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
+    private_umask()  # before anything is written; the servers, dbt and run workers inherit it
+    if not log.handlers:  # only our logger: Dagster prints run events through its own console logger
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S"))
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["dbt"]:  # everything after `dbt` is dbt's
-        return dbt_command(Settings.from_env(), *argv[1:], check=False).returncode
+        return dbt(Settings.from_env(), argv[1:])
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["prepare", "demo-data", "refresh", "intake", "dbt"])
+    parser.add_argument("command", choices=["prepare", "demo-data", "refresh", "intake", "cbs-check", "purge", "dbt"])
     parser.add_argument("path", nargs="?", type=Path, help="intake: the file to load")
     parser.add_argument("--source", help="intake: subsidies, zorg, initiatieven, voorzieningen, indicatoren, postcodes")
     parser.add_argument("--gemeente", help="intake: whose file it is (GM + 4 digits), when the file does not say")
     parser.add_argument(
+        "--vervang", action="store_true", help="intake: load a held file although it removes much of what it replaces"
+    )
+    parser.add_argument("--online", action="store_true", help="cbs-check: ask the CBS API (default: SBM_CBS_MODE)")
+    parser.add_argument(
         "--full-refresh", action="store_true", help="refresh: rebuild the incremental dbt models from all of raw"
     )
     args = parser.parse_args(argv)
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S"))
-    log.addHandler(handler)  # only our logger: Dagster prints run events through its own console logger
-    log.setLevel(logging.INFO)
     settings = Settings.from_env()
-    if args.command == "prepare":
-        prepare(settings)
-    elif args.command == "demo-data":
-        demo_data(settings)
-    elif args.command == "intake":
-        if args.path is None or not args.path.is_file():
-            parser.error("intake needs the path of an existing file")
-        return intake(settings, args.path, args.source, args.gemeente)
-    else:
-        return refresh(settings, args.full_refresh)
+    try:
+        if args.command == "prepare":
+            prepare(settings)
+        elif args.command == "demo-data":
+            demo_data(settings)
+        elif args.command == "intake":
+            if args.path is None or not (args.path.exists() or args.path.is_symlink()):
+                parser.error("intake needs the path of an existing file")
+            return intake(settings, args.path, args.source, args.gemeente, args.vervang)
+        elif args.command == "cbs-check":
+            return cbs_check(settings, args.online or settings.cbs_online)
+        elif args.command == "purge":
+            return purge(settings)
+        else:
+            return refresh(settings, args.full_refresh)
+    except KeyboardInterrupt:
+        log.error("stopped (Ctrl-C)")
+        return 130
     return 0
 
 

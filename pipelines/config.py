@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,25 @@ def _path(environ: Mapping[str, str], name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _number(environ: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    value = environ.get(name)
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name}={value!r}: expected a number") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name}={value!r}: expected a number from {low:g} to {high:g}")
+    return number
+
+
+def _date(environ: Mapping[str, str], name: str, default: date) -> date:
+    value = environ.get(name)
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name}={value!r}: expected a date as YYYY-MM-DD") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -51,6 +71,32 @@ class Settings:
     pseudonym_key_file: Path  # HMAC key for BSN pseudonyms when SBM_PSEUDONYM_KEY is not set; generated, mode 0600
     duckdb_memory_limit: str  # e.g. 3GB or 50% (of the machine's memory)
     duckdb_temp: Path  # where DuckDB spills what does not fit
+    # the gemeente-file intake (pipelines/sources/files/)
+    settle_seconds: float  # a file is taken from the inbox once its size and mtime have not changed this long
+    replace_max_share: float  # a delivery that would remove more than this share of its scope's rows is held
+    earliest_date: date  # dates (and years) before this are rejected as out of range
+    archive_retention_days: int  # archived originals (they hold BSNs) are purged this many days after arrival
+
+    @property
+    def rejected(self) -> Path:
+        """Files that could not be loaded, moved out of the inbox (their load-log row says why)."""
+        return self.home / "rejected"
+
+    @property
+    def held(self) -> Path:
+        """Files held until a user confirms the replacement they would make (``intake --vervang``)."""
+        return self.home / "held"
+
+    @property
+    def scratch(self) -> Path:
+        """Work files of the intake (a decoded copy of a file), private, removed after each file."""
+        return self.home / "tmp"
+
+    @property
+    def intake_view(self) -> Path:
+        """The load log and the quarantine as a small read-only file beside serving.duckdb (readable while a
+        refresh holds the warehouse)."""
+        return self.serving.with_name("intake.duckdb")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -78,6 +124,11 @@ class Settings:
             pseudonym_key_file=_path(env, "SBM_PSEUDONYM_KEY_FILE", home / "secrets" / "pseudonym.key"),
             duckdb_memory_limit=memory,
             duckdb_temp=_path(env, "SBM_DUCKDB_TEMP", home / "duckdb_tmp"),
+            settle_seconds=_number(env, "SBM_SETTLE_SECONDS", 5, 0, 3600),
+            replace_max_share=_number(env, "SBM_REPLACE_MAX_SHARE", 0.5, 0, 1),
+            earliest_date=_date(env, "SBM_EARLIEST_DATE", date(1990, 1, 1)),
+            # the installation's `archive.bewaartermijn` (issue 11 moves settings into installation.yaml)
+            archive_retention_days=int(_number(env, "SBM_ARCHIVE_RETENTION_DAYS", 90, 1, 36500)),
         )
 
     def duckdb_config(self) -> dict[str, str]:

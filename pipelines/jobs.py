@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from pipelines.assets.dbt import data_quality_dbt_assets
+from pipelines.checks.cbs_checks import cbs_checks
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.files.spec import source_specs
 
@@ -27,6 +29,16 @@ cbs_refresh = dg.define_asset_job(
     selection=refresh_selection([family.raw_table for family in load_registry().values()]),
     description="CBS open data: fetch new releases (SBM_CBS_MODE=online) or reload the snapshots, then rebuild and "
     "test everything downstream and publish.",
+)
+
+cbs_check = dg.define_asset_job(
+    name="cbs_check",
+    selection=dg.AssetSelection.checks(cbs_checks)
+    | dg.AssetSelection.assets(data_quality_dbt_assets)
+    | dg.AssetSelection.assets(dg.AssetKey(["serving", "serving_duckdb"])),
+    description="Hold every CBS registry table against CBS's metadata (online) or the stored snapshots (offline), "
+    "without loading anything, and show the outcome on the data-quality dashboard (`python -m pipelines "
+    "cbs-check` prints the same report in the terminal).",
 )
 
 gemeente_files = dg.define_asset_job(

@@ -36,9 +36,13 @@ def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
 def run(settings: Settings, label: str) -> None:
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):  # dbt's own progress lines
-        result = build_definitions(settings).resolve_job_def("cbs_refresh").execute_in_process(
-            instance=dg.DagsterInstance.ephemeral(),
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        result = (
+            build_definitions(settings)
+            .resolve_job_def("cbs_refresh")
+            .execute_in_process(
+                instance=dg.DagsterInstance.ephemeral(),
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
         )
     wall = time.perf_counter() - started
     steps = step_seconds(result)

@@ -4,7 +4,10 @@ has none: parse the project once before any test imports the pipeline."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -12,6 +15,12 @@ import pytest
 
 from pipelines.config import Settings
 from pipelines.instance import MANIFEST, parse_dbt_project
+from pipelines.sources.files.inbox import inbox_file
+from pipelines.sources.files.load import FileLoad, Places, Rules, ingest_file
+from pipelines.sources.files.spec import source_specs
+
+# One Superset for the whole session, shared by tests/e2e and tests/security (tests/superset_fixtures.py).
+pytest_plugins = ["superset_fixtures"]
 
 STATE_VARIABLES = (
     "SBM_WAREHOUSE",
@@ -106,3 +115,168 @@ def words_in() -> Callable[[duckdb.DuckDBPyConnection, list[str]], list[tuple[st
     decimal number is one word (the digits of 1653832.9999999998 are no BSN), and so is a pseudonym (an HMAC in
     hex). For proving that no BSN or name got into the warehouse."""
     return _words_in
+
+
+# The file intake without Dagster: a small warehouse that knows a few regions, and a loader (unit, reliability
+# and security tests).
+KEY = b"test-key-of-at-least-32-characters!!"
+INTAKE_DATE = date(2025, 3, 1)
+RULES = Rules.of(Settings.from_env({}))  # the installation's defaults (pipelines/config.py)
+# the regions the test warehouse knows (as the demo's CBS data name them): Almelo with two wijken, Borne and
+# Enschede with one each
+REGIONS = [
+    ("GM0141", "Almelo"),
+    ("WK014101", "Binnenstad"),
+    ("WK014105", "Kerkelanden"),
+    ("BU01410101", "Binnenstad A"),
+    ("GM0147", "Borne"),
+    ("WK014701", "Centrum"),
+    ("GM0153", "Enschede"),
+    ("WK015301", "Centrum"),
+    ("GM0384", "Ermelo"),  # gemeenten of the iWmo/iJw standard's example messages
+    ("GM0363", "Amsterdam"),
+]
+
+
+@dataclass
+class Intake:
+    home: Path
+    con: duckdb.DuckDBPyConnection
+    key: bytes = KEY
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def places(self) -> Places:
+        return Places.of(Settings.from_env({"SBM_HOME": str(self.home)}))
+
+    def put(self, source: str, name: str, content: bytes | str, gemeente: str | None = None) -> Path:
+        folder = self.inbox / source / (gemeente or "")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+        return path
+
+    def load(
+        self, source: str, name: str, content: bytes | str | None = None, gemeente: str | None = None, **options
+    ) -> FileLoad:
+        """Put a file into the inbox (unless content is None: it is there already) and load it."""
+        path = self.put(source, name, content, gemeente) if content is not None else self.inbox / source / name
+        entry = inbox_file(self.inbox, path, list(source_specs()))
+        return ingest_file(
+            self.con,
+            source_specs()[source],
+            entry,
+            self.places,
+            load_id=options.pop("load_id", "test-run"),
+            key=self.key,
+            rules=options.pop("rules", RULES),
+            intake_date=options.pop("intake_date", INTAKE_DATE),
+            replace=options.pop("replace", False),
+        )
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        return self.con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def intake(tmp_path) -> Iterator[Intake]:
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("CREATE SCHEMA raw")
+    con.execute("CREATE TABLE raw.cbs_kerncijfers_wijken_buurten (region_code VARCHAR, region_name VARCHAR)")
+    con.executemany("INSERT INTO raw.cbs_kerncijfers_wijken_buurten VALUES (?, ?)", REGIONS)
+    yield Intake(tmp_path, con)
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def faulted_pipeline(tmp_path_factory):
+    """The state `make prepare demo-data` builds (the demo's CBS data), with the bad inputs of issues 12 and 13 in
+    the inbox (tests/bad_inputs.py), put through real processes that are stopped at four points:
+
+    - wait:    `refresh` while another live run holds the warehouse: it must wait, say so, and stop on Ctrl-C;
+    - dbt:     `refresh` (loads CBS and the bad inputs), killed (SIGKILL, process group) while dbt builds;
+    - intake:  `refresh` with ten more files in the inbox, killed while the care files load;
+    - publish: `refresh`, killed while it writes the new serving file;
+    - final:   a plain `refresh`, which must succeed without anyone cleaning up.
+
+    Outputs are kept per step (Sequence.steps); tests/reliability and tests/security assert on the result."""
+    import os
+
+    root = tmp_path_factory.mktemp("faulted")
+    settings = Settings.from_env({"SBM_HOME": str(root / "sbm")})
+    # this process prepares the state (as `make prepare demo-data` would) and looks into the Dagster instance: with
+    # the umask every process of the product has, so that what it creates is no test of the product's modes
+    previous = os.umask(0o077)
+    try:
+        return _faulted_pipeline(root, settings)
+    finally:
+        os.umask(previous)
+
+
+def _faulted_pipeline(root: Path, settings: Settings):
+    import signal
+    import uuid
+
+    import faults
+    from bad_inputs import BAD_INPUTS, QUEUED_EXPORTS
+    from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
+
+    from pipelines.demo.cbs import write_cbs_demo
+    from pipelines.instance import prepare_dagster_home
+    from pipelines.resources import WAREHOUSE_POOL
+    from pipelines.runs import run_tags
+    from pipelines.sources.cbs.registry import load_registry
+    from pipelines.sources.cbs.snapshots import SnapshotStore
+    from pipelines.sources.files.inbox import ensure_inbox
+
+    write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), load_registry())
+    prepare_dagster_home(settings)
+    ensure_inbox(settings.inbox, source_specs())
+    for item in BAD_INPUTS:  # delivered by the gemeente, as they come
+        path = settings.inbox / item.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(item.content)
+    (settings.inbox / "subsidies" / "wachtwoorden.csv").symlink_to("/etc/passwd")
+    sequence = faults.Sequence(settings.home, root / "logs", faults.environment(settings.home, SBM_SETTLE_SECONDS="0"))
+
+    # wait: a live run (this test process) holds the warehouse slot
+    with sequence.instance() as instance:
+        holder = DagsterRun(
+            job_name="handwerk", run_id=str(uuid.uuid4()), status=DagsterRunStatus.STARTED, tags=run_tags()
+        )
+        instance.add_run(holder)
+        instance.event_log_storage.set_concurrency_slots(WAREHOUSE_POOL, 1)
+        instance.event_log_storage.claim_concurrency_slot(WAREHOUSE_POOL, holder.run_id, "handwerk", 0)
+    step, process = sequence.start("wait", "refresh")
+    step.stopped_when = faults.wait_for(
+        lambda: step.text().count("waiting for the warehouse") >= 2 and "saw it wait", 60
+    )
+    faults.kill(process, signal.SIGINT)
+    sequence.finish(step, process, timeout=30)
+    with sequence.instance() as instance:
+        instance.event_log_storage.free_concurrency_slots_for_run(holder.run_id)
+        instance.delete_run(holder.run_id)
+
+    def dbt_running(process, holders) -> str | None:
+        dbt = [c for c in faults.children(process.pid) if "dbt" in c and "build" in c]
+        return f"dbt building ({dbt[0][-40:].strip()})" if dbt and "sbm_dbt_assets" in holders() else None
+
+    sequence.kill_when("dbt", dbt_running, "refresh")
+
+    for path, content, _ in QUEUED_EXPORTS:  # more care files, queued after the bad ones
+        (settings.inbox / path).write_bytes(content)
+    sequence.kill_when(
+        "intake", lambda p, holders: "raw__zorg loading" if "raw__zorg" in holders() else None, "refresh"
+    )
+
+    def publishing(process, holders) -> str | None:
+        staging = settings.serving.with_name(f".{settings.serving.name}.{process.pid}.new")
+        return f"{staging.name} being written" if staging.exists() else None
+
+    sequence.kill_when("publish", publishing, "refresh")
+    step, process = sequence.start("final", "refresh")
+    sequence.finish(step, process)
+    return sequence

@@ -1,8 +1,10 @@
 {#-
   Staging for one CBS raw table (all families share the long raw schema): every cell (region x period x
   dimensions x measure) from the newest release that has it, so a revised or final figure replaces a provisional
-  one while raw keeps every release. `dimensions` maps a CBS dimension to the column names it gets here:
-  {'TypeMaatwerkvoorziening': 'voorziening'} adds voorziening_sleutel and voorziening_titel.
+  one while raw keeps every release. `dimensions` maps a role to the CBS dimension names it has had over the
+  editions (as in pipelines/sources/cbs/registry.yaml): {'voorziening': ['TypeMaatwerkarrangement',
+  'TypeMaatwerkvoorziening']} adds voorziening_sleutel and voorziening_titel, from whichever the release has.
+  A measure a release does not publish is kept with value_status 'not_published' (and no value).
 -#}
 {% macro stg_cbs(table, dimensions={}) %}
 with source as (
@@ -24,9 +26,10 @@ select
     period_key                                    as periode,
     cast(left(period_key, 4) as integer)          as jaar,
     substr(period_key, 5, 2)                      as periode_soort,
-    {%- for dimension, name in dimensions.items() %}
-    dimensions['{{ dimension }}']                 as {{ name }}_sleutel,
-    dimension_titles['{{ dimension }}']           as {{ name }}_titel,
+    {%- for role, names in dimensions.items() %}
+    {%- set names = [names] if names is string else names %}
+    coalesce({% for name in names %}dimensions['{{ name }}']{{ ', ' if not loop.last }}{% endfor %}) as {{ role }}_sleutel,
+    coalesce({% for name in names %}dimension_titles['{{ name }}']{{ ', ' if not loop.last }}{% endfor %}) as {{ role }}_titel,
     {%- endfor %}
     measure,
     value,

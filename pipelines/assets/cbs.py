@@ -2,7 +2,9 @@
 
 Online, the asset first fetches every table of its family from CBS and stores each response as a snapshot;
 offline (the default) it uses the snapshots already on disk. Either way it then loads every snapshot not yet in
-the warehouse into ``raw.<family table>``.
+the warehouse into ``raw.<family table>``. A registry measure a release does not publish is loaded as
+``not_published`` cells and logged: as information where the registry says that edition lacks it, as a warning
+where it does not (CBS may have renamed or dropped it; ``python -m pipelines cbs-check`` tells more).
 """
 
 import dagster as dg
@@ -39,8 +41,15 @@ def cbs_family_asset(family: TableFamily) -> dg.AssetsDefinition:
         )
         if result.tables_without_snapshot:
             context.log.warning(f"no snapshot on disk for table(s) {result.tables_without_snapshot} in {store.root}")
-        for table_id, stems in result.missing_measures.items():
-            context.log.warning(f"{table_id}: registry measure(s) {stems} are not in this table")
+        unexpected = result.unexpected(family)
+        for table_id, names in result.not_published.items():
+            if table_id in unexpected:
+                context.log.warning(
+                    f"{table_id}: registry measure(s) {unexpected[table_id]} are not in this release (loaded as "
+                    "not_published); the registry does not expect that: run `python -m pipelines cbs-check`"
+                )
+            else:
+                context.log.info(f"{table_id}: {names} not published in this edition, as the registry says")
         return dg.MaterializeResult(
             metadata={
                 "mode": "online" if cbs.online else "offline (snapshots only)",
@@ -50,6 +59,8 @@ def cbs_family_asset(family: TableFamily) -> dg.AssetsDefinition:
                 "observations_loaded": result.observations_loaded,
                 "observations_total": total,
                 "tables_without_snapshot": ", ".join(result.tables_without_snapshot) or "none",
+                "not_published": "; ".join(f"{t}: {', '.join(n)}" for t, n in result.not_published.items()) or "none",
+                "not_published_unexpected": ", ".join(unexpected) or "none",
             }
         )
 

@@ -1,17 +1,20 @@
 """Ingest assets for the gemeente's own files: one asset per source (``raw/subsidies``, ``raw/zorg``, ...).
 
-Each asset loads files from its inbox folder (all waiting files, or the ones named in the run config, which is
+Each asset loads files from its inbox folder (all settled files, or the ones named in the run config, which is
 how the inbox sensor and ``python -m pipelines intake`` ask for one file per run). Reading, validation and
-loading are in ``pipelines/sources/files/``; the asset only picks the files, logs and reports. A file that cannot
-be read fails the asset with the reader's message after the other files are loaded.
+loading are in ``pipelines/sources/files/``; the asset only picks the files, logs and reports. A file that
+cannot be loaded never stops the run: it is logged as failed (one line; the details in this run's log) and moved
+to ``rejected/``, the other files load, and downstream assets build and publish. A file still being written
+waits for the next run.
 """
 
+import time
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.resources import WAREHOUSE_POOL, IntakeFolders
+from pipelines.resources import WAREHOUSE_POOL, Intake
 from pipelines.sources.files import inbox
 from pipelines.sources.files.load import FileLoad, ensure_tables, ingest_file
 from pipelines.sources.files.spec import SourceSpec, source_specs
@@ -23,7 +26,8 @@ KNOWN_REGIONS_KEY = dg.AssetKey(KNOWN_REGIONS_SOURCE.split("."))
 
 
 class IntakeConfig(dg.Config):
-    files: list[str] | None = None  # paths in the inbox; None: every file waiting in this source's folder
+    files: list[str] | None = None  # paths in the inbox; None: every settled file waiting in this source's folder
+    replace: bool = False  # the user consents to what these files replace (intake --vervang)
 
 
 def asset_key(source: str) -> dg.AssetKey:
@@ -31,17 +35,23 @@ def asset_key(source: str) -> dg.AssetKey:
 
 
 def _entries(
-    spec: SourceSpec, folders: IntakeFolders, config: IntakeConfig, log: dg.DagsterLogManager
+    spec: SourceSpec, intake: Intake, config: IntakeConfig, log: dg.DagsterLogManager
 ) -> list[inbox.InboxFile]:
-    root = Path(folders.inbox)
+    root = Path(intake.inbox)
     if config.files is None:
-        return inbox.pending_files(root, [spec.name])
+        waiting = inbox.pending_files(root, [spec.name])
+        now = time.time()
+        settled = [e for e in waiting if inbox.settled(e.path, intake.settle_seconds, now)]
+        for entry in waiting:
+            if entry not in settled:
+                log.info(f"{entry.label(root)} changed in the last {intake.settle_seconds:g} s: left for the next run")
+        return settled
     entries = []
     for name in config.files:
         entry = inbox.inbox_file(root, Path(name), [spec.name])
         if entry is None:
             raise dg.Failure(f"{name} is not in the inbox folder {root / spec.name}")
-        if entry.path.exists():
+        if entry.path.exists() or entry.path.is_symlink():
             entries.append(entry)
         else:  # taken by an earlier run (e.g. a full refresh) since the sensor saw it
             log.info(f"{entry.label(root)} is no longer in the inbox; it was loaded by an earlier run")
@@ -52,24 +62,39 @@ def _metadata(results: list[FileLoad], totals: tuple[int, int]) -> dict[str, obj
     loaded = [r for r in results if r.status == "loaded"]
     table = "\n".join(
         f"| {r.file} | {r.status} | {r.rows_in_file if r.rows_in_file is not None else ''} | "
-        f"{r.rows_loaded if r.status == 'loaded' else ''} | {r.rows_quarantined if r.status == 'loaded' else ''} |"
+        f"{r.rows_loaded if r.status == 'loaded' else ''} | {r.rows_quarantined if r.status == 'loaded' else ''} | "
+        f"{(r.error or '; '.join(r.warnings)).replace('|', '/')} |"
         for r in results
     )
     return {
         "files_loaded": len(loaded),
         "files_duplicate": sum(r.status == "duplicate" for r in results),
         "files_failed": sum(r.status == "failed" for r in results),
+        "files_held": sum(r.status == "held" for r in results),
+        "files_waiting": sum(r.status == "waiting" for r in results),
         "rows_in_files": sum(r.rows_in_file or 0 for r in loaded),
         "rows_loaded": sum(r.rows_loaded for r in loaded),
         "rows_quarantined": sum(r.rows_quarantined for r in loaded),
         "rows_total_raw": totals[0],
         "rows_total_quarantine": totals[1],
         "files": dg.MetadataValue.md(
-            "| file | status | rows in file | loaded | quarantined |\n|---|---|---|---|---|\n" + table
+            "| file | status | rows in file | loaded | quarantined | error or warning |\n|---|---|---|---|---|---|\n"
+            + table
             if results
             else "no files waiting"
         ),
     }
+
+
+def _report(log: dg.DagsterLogManager, result: FileLoad) -> None:
+    if result.exception is not None:  # unexpected: the details (traceback) for this run's log, not the terminal
+        log.debug(f"{result.file}: details of the failure", exc_info=result.exception)
+    if result.status in ("failed", "held"):
+        log.error(result.summary())
+    elif result.warnings:
+        log.warning(result.summary())
+    else:
+        log.info(result.summary())
 
 
 def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
@@ -86,38 +111,28 @@ def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         f"quarantine.{spec.name}, one line per file to meta.file_loads.",
     )
     def _asset(
-        context: dg.AssetExecutionContext, config: IntakeConfig, warehouse: DuckDBResource, intake: IntakeFolders
+        context: dg.AssetExecutionContext, config: IntakeConfig, warehouse: DuckDBResource, intake: Intake
     ) -> dg.MaterializeResult:
         entries = _entries(spec, intake, config, context.log)
         context.log.info(f"{spec.name}: {len(entries)} file(s) to load from {Path(intake.inbox) / spec.name}")
         key = load_key(Path(intake.pseudonym_key_file))
+        places, rules = intake.places(), intake.rules()
+        for leftover in inbox.remove_leftovers(places.archive, places.scratch):
+            context.log.info(f"removed {leftover.name}, left behind by an intake that did not finish")
         results: list[FileLoad] = []
         with warehouse.get_connection() as con:
             ensure_tables(con, spec)  # staging views need the tables even before the first file arrives
             for entry in entries:
                 result = ingest_file(
-                    con,
-                    spec,
-                    entry,
-                    inbox_dir=Path(intake.inbox),
-                    archive_dir=Path(intake.archive),
-                    load_id=context.run.run_id,
-                    key=key,
+                    con, spec, entry, places, load_id=context.run.run_id, key=key, rules=rules, replace=config.replace
                 )
-                (context.log.error if result.status == "failed" else context.log.info)(result.summary())
+                _report(context.log, result)
                 results.append(result)
             totals = tuple(
                 con.execute(f"SELECT count(*) FROM {schema}.{spec.name}").fetchall()[0][0]
                 for schema in ("raw", "quarantine")
             )
-        metadata = _metadata(results, totals)
-        failed = [r for r in results if r.status == "failed"]
-        if failed:
-            raise dg.Failure(
-                description=f"{len(failed)} file(s) could not be loaded:\n" + "\n".join(r.error or "" for r in failed),
-                metadata=metadata,
-            )
-        return dg.MaterializeResult(metadata=metadata)
+        return dg.MaterializeResult(metadata=_metadata(results, totals))
 
     return _asset
 

@@ -1,5 +1,6 @@
 """The warehouse's bookkeeping tables as assets, so the data-quality marts hang in the graph where their facts
-come from.
+come from. Once the files of a run are in, the load log and the quarantine are also published to
+``intake.duckdb`` beside serving.duckdb: the data team can read them there while a refresh holds the warehouse.
 
 ``quarantine.<source>`` and ``meta.file_loads`` are written by the gemeente-file ingest assets (raw/<source>), in
 the same transaction as the raw rows; ``meta.check_results`` by every GX check as it runs and after every dbt
@@ -8,13 +9,16 @@ the point in a run after which each is complete for that run (after every ingest
 checks), and report what they hold. The data-quality marts (dbt models tagged `datakwaliteit`) read them.
 """
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.assets.dbt import CORE_MART_KEYS
 from pipelines.assets.gemeente_files import asset_key
 from pipelines.checks.results import ensure_table
-from pipelines.resources import WAREHOUSE_POOL
+from pipelines.publish import publish_intake_view, remove_stale
+from pipelines.resources import WAREHOUSE_POOL, Intake
 from pipelines.sources.files.load import ensure_tables
 from pipelines.sources.files.spec import source_specs
 
@@ -46,10 +50,14 @@ INGEST = [asset_key(source) for source in source_specs()]
     ],
     pool=WAREHOUSE_POOL,
 )
-def gemeente_file_bookkeeping(warehouse: DuckDBResource):
+def gemeente_file_bookkeeping(context: dg.AssetExecutionContext, warehouse: DuckDBResource, intake: Intake):
+    view = Path(intake.view)
     with warehouse.get_connection() as con:
         for spec in source_specs().values():
             ensure_tables(con, spec)
+        for path in remove_stale(view):
+            context.log.info(f"removed {path.name}, left behind by a run that did not finish")
+        published = publish_intake_view(con, view)
         files = con.execute("SELECT source, status, count(*) FROM meta.file_loads GROUP BY ALL").fetchall()
         reasons = {
             source: con.execute(
@@ -57,9 +65,14 @@ def gemeente_file_bookkeeping(warehouse: DuckDBResource):
             ).fetchall()
             for source in source_specs()
         }
+    context.log.info(f"load log and quarantine published to {view} (readable while a refresh runs)")
     yield dg.MaterializeResult(
         asset_key=["meta", "file_loads"],
-        metadata={f"files_{status}.{source}": n for source, status, n in sorted(files)},
+        metadata={
+            "intake_view": str(view),
+            **{f"files_{status}.{source}": n for source, status, n in sorted(files)},
+            **{f"view_rows.{t}": n for t, n in published.items()},
+        },
     )
     for source, counts in reasons.items():
         yield dg.MaterializeResult(

@@ -1,4 +1,6 @@
-"""Write the SYNTHETIC CBS snapshots of the demo region: every registry family, through the snapshot store."""
+"""Write the SYNTHETIC CBS snapshots of the demo region: every registry family, through the snapshot store, in the
+shape the client stores real responses in. Editions after the demo's years (2025 on) get no snapshot: offline,
+the loader and cbs-check report them as not fetched yet."""
 
 from __future__ import annotations
 

@@ -1,5 +1,11 @@
 """SYNTHETIC CBS money tables for the demo region: Wmo and jeugdzorg costs, raw Iv3 data per taakveld (2017 and
-2023 code lists), and bijstand per month. Amounts follow pipelines/demo/finance.py."""
+2023 code lists), and bijstand per month. Amounts follow pipelines/demo/finance.py.
+
+Iv3 is a cube without a time dimension, keys padded as in the real tables (Gemeenten to 9, TaakveldBalanspost to 6,
+Categorie to 8); the 2017 table uses the older names CBS's Iv3 tables have had (FunctieKostenplaatsBalanspost,
+k_1stePlaatsing_1, k_2dePlaatsing_2, as in the real 45012NED), so the demo runs through the registry's
+alternatives. Editions after the demo's years (2025, 2026) are not generated.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,9 @@ from datetime import UTC, datetime
 
 from pipelines.demo.finance import gemeente_money
 from pipelines.demo.geography import YEARS, Gemeente, demo_region, rng
-from pipelines.demo.odata import SYNTHETIC_LABEL, number_properties, pad, topic_keys, v3_documents
+from pipelines.demo.odata import SYNTHETIC_LABEL, data_properties, dimension, pad, topic, topic_keys, v3_documents
 from pipelines.demo.population import total
-from pipelines.demo.statline import DemoTable, dimension, period_categories, topic
+from pipelines.demo.statline import DemoTable, period_categories
 from pipelines.sources.cbs.registry import TableFamily
 
 THOUSAND = 1_000
@@ -21,16 +27,17 @@ WMO_TYPES = {  # TypeMaatwerkvoorziening key -> (title, share key in finance.WMO
     "A019509": ("Hulpmiddelen en diensten", "hulpmiddelen_diensten"),
     "A019508": ("Verblijf en opvang", "verblijf_opvang"),
 }
-JEUGD_FORMS = {  # VormenVanJeugdzorg key -> (title, parts of finance.JEUGD_COST_SHARES it sums)
-    "JZ": (
+# VormenVanJeugdzorg of 83454NED: the titles public code reads from it; the keys are unknown, these are
+# placeholders of CBS's shape (dbt maps these categories by title). key -> (title, parts of JEUGD_COST_SHARES)
+JEUGD_FORMS = {
+    "A045571": (
         "JZ Totaal jeugdzorg",
         ("jeugdhulp_zonder_verblijf", "jeugdhulp_met_verblijf", "jeugdbescherming", "jeugdreclassering"),
     ),
-    "JH1": ("JH 1 Totaal jeugdhulp", ("jeugdhulp_zonder_verblijf", "jeugdhulp_met_verblijf")),
-    "JH121": ("JH 121 Totaal jeugdhulp zonder verblijf", ("jeugdhulp_zonder_verblijf",)),
-    "JH122": ("JH 122 Totaal jeugdhulp met verblijf", ("jeugdhulp_met_verblijf",)),
-    "JB1": ("JB 1 Totaal jeugdbescherming", ("jeugdbescherming",)),
-    "JR1": ("JR 1 Totaal jeugdreclassering", ("jeugdreclassering",)),
+    "A045572": ("JH 1 Totaal jeugdhulp", ("jeugdhulp_zonder_verblijf", "jeugdhulp_met_verblijf")),
+    "A045573": ("JH met verblijf (Zin+PGB)", ("jeugdhulp_met_verblijf",)),
+    "A045574": ("JB 1 Totaal jeugdbescherming", ("jeugdbescherming",)),
+    "A045575": ("JR 1 Totaal jeugdreclassering", ("jeugdreclassering",)),
 }
 # Iv3: taakveld -> (title, how its lasten follow from the gemeente's money), per code list
 IV3_2017 = {
@@ -51,38 +58,40 @@ IV3_2023 = {
 }  # fmt: skip
 CATEGORIES = {"L1.1": ("Salarissen en sociale lasten", 0.22), "L3.4": ("Overige goederen en diensten", 0.78)}
 REPORTS = {"X000": "Begroting", "X005": "Jaarrekening"}
+OLD_NAMES = {2017}  # editions generated with FunctieKostenplaatsBalanspost and k_1stePlaatsing / k_2dePlaatsing
 
 
-def _gemeente_rows() -> list[dict]:
-    return [{"Key": pad(g.code, 6), "Title": g.name} for g in demo_region()]
+def _category(key: str, title: str, width: int | None = None) -> dict:
+    return {"Key": pad(key, width) if width else key, "Title": title, "Description": "", "CategoryGroupID": None}
 
 
 def _cost_table(
     table_id: str,
     title: str,
+    geo: str,
     dimension_key: str,
     categories: dict[str, str],
     topics: list[dict],
     values: Callable[[Gemeente, int, str], dict[str, float]],
 ) -> DemoTable:
     """A gemeente x category x year table of amounts (the last year provisional), published mid-2025."""
-    properties = number_properties([
-        dimension("RegioS", "Regio's", "GeoDimension"),
+    properties = data_properties([
+        dimension(geo, "Regio's", "GeoDimension"),
         dimension(dimension_key, dimension_key),
         dimension("Perioden", "Perioden", "TimeDimension"),
         *topics,
     ])  # fmt: skip
     keys = topic_keys(properties)
     rows = [
-        {"RegioS": pad(gemeente.code, 6), dimension_key: key, "Perioden": f"{year}JJ00",
+        {geo: pad(gemeente.code, 6), dimension_key: key, "Perioden": f"{year}JJ00",
          **{keys[stem]: round(value) for stem, value in values(gemeente, year, key).items()}}
         for gemeente in demo_region() for year in YEARS for key in categories
     ]  # fmt: skip
     documents = v3_documents(
         table_id, title=f"{title} ({SYNTHETIC_LABEL})", period="2015-2024", modified="2025-07-01T02:00:00",
         properties=properties, rows=rows,
-        categories={"RegioS": _gemeente_rows(),
-                    dimension_key: [{"Key": k, "Title": t} for k, t in categories.items()],
+        categories={geo: [_category(g.code, g.name, 6) for g in demo_region()],
+                    dimension_key: [_category(k, t) for k, t in categories.items()],
                     "Perioden": period_categories([f"{y}JJ00" for y in YEARS], {f"{YEARS[-1]}JJ00"})},
     )  # fmt: skip
     return DemoTable(table_id, documents, datetime(2025, 7, 1, tzinfo=UTC))
@@ -103,7 +112,8 @@ def wmo_kosten_tables(family: TableFamily) -> list[DemoTable]:
     return [
         _cost_table(
             family.tables["doorlopend"],
-            "Gemeentelijke uitgaven Wmo-maatwerkvoorzieningen",
+            "Gemeentelijke uitgaven Wmo-maatwerkvoorzieningen; type voorziening, regio",
+            "RegioS",
             "TypeMaatwerkvoorziening",
             categories,
             topics,
@@ -125,6 +135,7 @@ def jeugdzorg_kosten_tables(family: TableFamily) -> list[DemoTable]:
         _cost_table(
             family.tables["doorlopend"],
             "Gemeentelijke kosten; jeugdzorg, regio",
+            "Regio",  # the name public code reads this table's geo dimension under
             "VormenVanJeugdzorg",
             categories,
             topics,
@@ -163,38 +174,41 @@ def iv3_lasten(gemeente: Gemeente, year: int) -> dict[str, float]:
 
 def iv3_tables(family: TableFamily) -> list[DemoTable]:
     tables = []
-    for edition, table_id in family.tables.items():
-        year = int(edition)
+    for year in YEARS:
+        if str(year) not in family.tables:
+            continue
+        table_id = family.tables[str(year)]
         code_list = IV3_2017 if year < 2023 else IV3_2023
-        properties = number_properties(
-            [
-                dimension("Gemeenten", "Gemeenten", "GeoDimension"),
-                dimension("TaakveldBalanspost", "Taakveld/balanspost"),
-                dimension("Categorie", "Categorie"),
-                dimension("Verslagsoort", "Verslagsoort"),
-                topic("k_1ePlaatsing", "1e plaatsing", "x 1 000 euro"),
-                topic("k_2ePlaatsing", "2e plaatsing", "x 1 000 euro"),
-            ]
-        )
+        old = year in OLD_NAMES
+        taakveld = "FunctieKostenplaatsBalanspost" if old else "TaakveldBalanspost"
+        first, second = ("k_1stePlaatsing", "k_2dePlaatsing") if old else ("k_1ePlaatsing", "k_2ePlaatsing")
+        properties = data_properties([
+            dimension(taakveld, taakveld),
+            dimension("Categorie", "Categorie"),
+            dimension("Gemeenten", "Gemeenten", "GeoDimension"),
+            dimension("Verslagsoort", "Verslagsoort"),
+            topic(first, "1ste plaatsing" if old else "1e plaatsing", "1 000 euro", "Double", 3, "Relative"),
+            topic(second, "2de plaatsing" if old else "2e plaatsing", "1 000 euro", "Double", 3, "Relative"),
+        ])  # fmt: skip
         keys = topic_keys(properties)
         rows = []
         for gemeente in demo_region():
             ratio = gemeente_money(gemeente, year).budget_ratio
-            for taakveld, realised in iv3_lasten(gemeente, year).items():
+            for code, realised in iv3_lasten(gemeente, year).items():
                 # some taakvelden overrun their budget more than others
-                budget = ratio * rng("begroting", gemeente.code, taakveld, year).uniform(0.94, 1.05)
+                budget = ratio * rng("begroting", gemeente.code, code, year).uniform(0.94, 1.05)
                 for category, (_, share) in CATEGORIES.items():
                     for report in REPORTS:
                         amount = realised * share * (budget if report == "X000" else 1) / THOUSAND
-                        r = rng("iv3", gemeente.code, taakveld, category, report, year)
+                        r = rng("iv3", gemeente.code, code, category, report, year)
                         rows.append(
                             {
+                                taakveld: pad(code, 6),
+                                "Categorie": pad(category, 8),
                                 "Gemeenten": pad(gemeente.code, 9),
-                                "TaakveldBalanspost": pad(taakveld, 6),
-                                "Categorie": category,
                                 "Verslagsoort": f"{year}{report}",
-                                keys["k_1ePlaatsing"]: round(amount * r.uniform(0.99, 1.01)),
-                                keys["k_2ePlaatsing"]: round(amount),
+                                keys[first]: float(round(amount * r.uniform(0.99, 1.01))),
+                                keys[second]: float(round(amount)),
                             }
                         )
         documents = v3_documents(
@@ -204,12 +218,12 @@ def iv3_tables(family: TableFamily) -> list[DemoTable]:
             modified=f"{year + 1}-08-01T02:00:00",
             properties=properties,
             rows=rows,
-            feed="https://dataderden.cbs.nl/ODataFeed/odata",
+            catalog="dataderden",
             categories={
-                "Gemeenten": [{"Key": pad(g.code, 9), "Title": g.name} for g in demo_region()],
-                "TaakveldBalanspost": [{"Key": pad(k, 6), "Title": f"{k} {t}"} for k, t in code_list.items()],
-                "Categorie": [{"Key": k, "Title": t} for k, (t, _) in CATEGORIES.items()],
-                "Verslagsoort": [{"Key": f"{year}{k}", "Title": f"{t} {year}"} for k, t in REPORTS.items()],
+                taakveld: [_category(k, f"{k} {t}", 6) for k, t in code_list.items()],
+                "Categorie": [_category(k, f"{k} {t}", 8) for k, (t, _) in CATEGORIES.items()],
+                "Gemeenten": [_category(g.code, g.name, 9) for g in demo_region()],
+                "Verslagsoort": [_category(f"{year}{k}", t) for k, t in REPORTS.items()],
             },
         )
         tables.append(DemoTable(table_id, documents, datetime(year + 1, 8, 1, tzinfo=UTC)))
@@ -218,7 +232,7 @@ def iv3_tables(family: TableFamily) -> list[DemoTable]:
 
 def bijstand_tables(family: TableFamily) -> list[DemoTable]:
     table_id = family.tables["doorlopend"]
-    properties = number_properties(
+    properties = data_properties(
         [
             dimension("Uitkeringsgrondslag", "Uitkeringsgrondslag"),
             dimension("RegioS", "Regio's", "GeoDimension"),
@@ -249,8 +263,8 @@ def bijstand_tables(family: TableFamily) -> list[DemoTable]:
         properties=properties,
         rows=rows,
         categories={
-            "Uitkeringsgrondslag": [{"Key": "T001084", "Title": "Totaal uitkeringsgrondslagen"}],
-            "RegioS": _gemeente_rows(),
+            "Uitkeringsgrondslag": [_category("T001084", "Totaal uitkeringsgrondslagen")],
+            "RegioS": [_category(g.code, g.name, 6) for g in demo_region()],
             "Perioden": period_categories(months, set(months[-3:])),
         },
     )

@@ -66,17 +66,22 @@ def total(areas: list[Area] | tuple[Area, ...], year: int) -> AreaYear:
     )
 
 
-OLDEST = 99  # the CPB profile's last age is "99 en ouder"
+OLDEST_CBS = 105  # CBS 03759ned's last age is "105 jaar of ouder" (the CPB profile's is "99 en ouder")
 BANDS = {"k_0Tot15Jaar": (0, 14), "k_15Tot25Jaar": (15, 24), "k_25Tot45Jaar": (25, 44), "k_45Tot65Jaar": (45, 64),
-         "k_65JaarOfOuder": (65, OLDEST)}  # fmt: skip
+         "k_65JaarOfOuder": (65, OLDEST_CBS)}  # fmt: skip
+
+
+def _weight(age: int) -> float:
+    """Relative size of a single year of age within its band: even below 65, thinning out above it, fast above 90."""
+    return 1.0 if age < 65 else 0.93 ** (age - 65) * 0.6 ** max(0, age - 90)
 
 
 def single_years(figures: AreaYear) -> dict[int, float]:
-    """Inhabitants per single year of age (99 = 99 or older), spread within each Kerncijfers band: evenly below 65,
-    thinning out with age above it, so that each band adds up to the band's total."""
+    """Inhabitants per single year of age (105 = 105 or older), spread within each Kerncijfers band so that each
+    band adds up to the band's total."""
     result: dict[int, float] = {}
     for stem, (low, high) in BANDS.items():
-        weights = {age: 1.0 if low < 65 else 0.93 ** (age - 65) for age in range(low, high + 1)}
+        weights = {age: _weight(age) for age in range(low, high + 1)}
         scale = figures.ages[stem] / sum(weights.values())
         result |= {age: weight * scale for age, weight in weights.items()}
     return result

@@ -1,5 +1,5 @@
-"""How CBS publishes a figure (random rounding to 5, small care counts secret, provisional periods), for the
-SYNTHETIC demo tables."""
+"""How CBS publishes a figure (random rounding to 5, small care counts secret, provisional periods, the text cells
+of the UntypedDataSet), for the SYNTHETIC demo tables."""
 
 from __future__ import annotations
 
@@ -23,12 +23,12 @@ def published(value: float, r: random.Random, *, rounded: bool, care: bool = Fal
     return round_to_5(value, r) if rounded else round(value)
 
 
-def topic(key: str, title: str, unit: str | None = "aantal", datatype: str = "Long", decimals: int = 0) -> dict:
-    return {"Type": "Topic", "Key": key, "Title": title, "Datatype": datatype, "Unit": unit, "Decimals": decimals}
-
-
-def dimension(key: str, title: str, kind: str = "Dimension") -> dict:
-    return {"Type": kind, "Key": key, "Title": title}
+def untyped(values: list[int | float | str | None]) -> list[str]:
+    """One UntypedDataSet column: every value as text, right-aligned to the column's own width, StatLine's '.' for
+    a figure that is secret or missing (so widths differ from column to column)."""
+    texts = ["." if v is None else str(v) for v in values]
+    width = max(map(len, texts), default=1)
+    return [t.rjust(width) for t in texts]
 
 
 def period_categories(keys: list[str], provisional: set[str]) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +13,7 @@ from dagster_duckdb import DuckDBResource
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.sources.cbs.client import CbsClient
 from pipelines.sources.cbs.snapshots import SnapshotStore
+from pipelines.sources.files.load import Places, Rules
 
 # Every asset that writes the warehouse file runs in this pool. DuckDB lets one process write a file and
 # nobody waits for the lock, so $DAGSTER_HOME/dagster.yaml limits the pool to 1 across runs; within a run,
@@ -39,12 +41,27 @@ class ServingFile(dg.ConfigurableResource):
     path: str
 
 
-class IntakeFolders(dg.ConfigurableResource):
-    """Where gemeente files arrive (inbox), where they are kept (archive), and the pseudonym key file."""
+class Intake(dg.ConfigurableResource):
+    """The gemeente-file intake: where files arrive (inbox), are kept (archive), go when they cannot be loaded
+    (rejected) or wait for consent (held), the pseudonym key file, and the rules (pipelines/config.py)."""
 
     inbox: str
     archive: str
+    rejected: str
+    held: str
+    scratch: str
+    view: str  # the load log and quarantine, readable while a refresh holds the warehouse
     pseudonym_key_file: str
+    settle_seconds: float
+    replace_max_share: float
+    earliest_date: str  # ISO date
+    archive_retention_days: int
+
+    def places(self) -> Places:
+        return Places(*(Path(p) for p in (self.inbox, self.archive, self.rejected, self.held, self.scratch)))
+
+    def rules(self) -> Rules:
+        return Rules(date.fromisoformat(self.earliest_date), self.replace_max_share)
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
@@ -54,10 +71,18 @@ def build_resources(settings: Settings) -> dict[str, object]:
             snapshots=str(settings.snapshots), online=settings.cbs_online, gemeenten=list(settings.gemeenten)
         ),
         "serving": ServingFile(path=str(settings.serving)),
-        "intake": IntakeFolders(
+        "intake": Intake(
             inbox=str(settings.inbox),
             archive=str(settings.archive),
+            rejected=str(settings.rejected),
+            held=str(settings.held),
+            scratch=str(settings.scratch),
+            view=str(settings.intake_view),
             pseudonym_key_file=str(settings.pseudonym_key_file),
+            settle_seconds=settings.settle_seconds,
+            replace_max_share=settings.replace_max_share,
+            earliest_date=settings.earliest_date.isoformat(),
+            archive_retention_days=settings.archive_retention_days,
         ),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),

@@ -15,10 +15,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from pathlib import Path
 
 KEY_ENV = "SBM_PSEUDONYM_KEY"
+REDACTED = "*********"  # a 9-digit number that passes the 11-test, in free text and messages
+NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
 MIN_KEY_LENGTH = 32
 BLOCK_SIZE = 64  # SHA-256's block size, the HMAC padding length
 
@@ -71,6 +74,25 @@ def is_valid_bsn(value: str) -> bool:
         return False
     weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
     return sum(int(d) * w for d, w in zip(value, weights, strict=True)) % 11 == 0
+
+
+def redact_bsns(text: str) -> str:
+    """Every 9-digit number in ``text`` that passes the 11-test replaced by ``REDACTED`` (it may be a BSN).
+    For messages, file names and log lines; ``redact_bsns_sql`` does the same to cells."""
+    return NINE_DIGITS.sub(lambda m: REDACTED if is_valid_bsn(m.group()) else m.group(), text)
+
+
+def redact_bsns_sql(expression: str) -> str:
+    """``redact_bsns`` as a DuckDB expression over a VARCHAR column (cheap for cells without 9 digits in a row).
+    A number is replaced wherever its digits occur in the cell, so a longer number holding the same nine digits
+    is masked too: erring on the side of privacy."""
+    candidates = (
+        f"list_filter(regexp_extract_all({expression}, '[0-9]+'), lambda d: length(d) = 9 AND {bsn_check_sql('d')})"
+    )
+    return (
+        f"CASE WHEN regexp_matches({expression}, '[0-9]{{9}}') THEN list_reduce(list_prepend({expression}, "
+        f"{candidates}), lambda text, number: replace(text, number, '{REDACTED}')) ELSE {expression} END"
+    )
 
 
 def bsn_check_sql(expression: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import os
 import shutil
 import time
@@ -42,7 +43,8 @@ def test_provisioning_twice_changes_nothing(
     assert [name for _, name in provisioned["/api/v1/database/"]] == ["Sociale basis monitor (serving)"]
     assert len(provisioned["/api/v1/chart/"]) == len(list((ASSETS_DIR / "charts").glob("*.yaml")))
     assert {"Lezer", "Analist", "Gemeente GM0141"} <= {name for _, name in provisioned["/api/v1/security/roles/"]}
-    assert [name for _, name in provisioned["/api/v1/rowlevelsecurity/"]] == ["Alleen GM0141"]
+    assert [name for _, name in provisioned["/api/v1/rowlevelsecurity/"]] == [
+        "Alleen GM0141", "Alleen GM0141: rijen voor alle gemeenten"]  # fmt: skip
     provision(client, serving_db, superset_state)
     assert inventory(client) == provisioned  # same objects, same ids: overwritten, not duplicated
 
@@ -128,22 +130,25 @@ def _sql_lab(client: SupersetClient, database_id: int, sql: str) -> list[dict[st
 
 
 def test_duckdb_cannot_touch_server_files(client: SupersetClient, provisioned: dict[str, Any], tmp_path: Path) -> None:
+    """DuckDB's own sandbox, under the SQL Lab guard (dashboards/superset_guard.py, which refuses SET, COPY and
+    current_setting before DuckDB sees them): the connection Superset opens is read-only, without file access, with
+    its configuration locked."""
     ((database_id, _),) = provisioned["/api/v1/database/"]
-    settings = _sql_lab(
-        client, database_id,
-        "SELECT current_setting('enable_external_access') AS external_access, "
-        "current_setting('lock_configuration') AS locked, current_setting('access_mode') AS access_mode",
-    )  # fmt: skip
-    assert settings == [{"external_access": False, "locked": True, "access_mode": "read_only"}]
+    connection = client.request("GET", f"/api/v1/database/{database_id}/connection")["result"]
+    config = json.loads(connection["extra"])["engine_params"]["connect_args"]["config"]
+    assert config == {"enable_external_access": False, "lock_configuration": True}
+    path = connection["sqlalchemy_uri"].removeprefix("duckdb:///").removesuffix("?access_mode=read_only")
+    with duckdb.connect(path, read_only=True, config=config) as con, pytest.raises(duckdb.Error, match="locked"):
+        con.execute("SET enable_external_access = true")  # as Superset opens it
     assert _sql_lab(client, database_id, "SELECT count(*) AS n FROM main.fct_indicator")[0]["n"] > 0
 
     secret = tmp_path / "secret.csv"
     secret.write_text("wachtwoord\ngeheim\n", encoding="utf-8")
-    with pytest.raises(ProvisionError, match="disabled by configuration"):
+    with pytest.raises(ProvisionError, match="disabled by configuration"):  # DuckDB refuses, past the guard
         _sql_lab(client, database_id, f"SELECT * FROM read_csv('{secret}')")
-    with pytest.raises(ProvisionError, match="locked"):
+    with pytest.raises(ProvisionError, match="niet toegestaan"):
         _sql_lab(client, database_id, "SET enable_external_access = true")
-    with pytest.raises(ProvisionError):
+    with pytest.raises(ProvisionError, match="niet toegestaan"):
         _sql_lab(client, database_id, f"COPY (SELECT 1) TO '{tmp_path / 'leak.csv'}'")
     assert not (tmp_path / "leak.csv").exists()
 

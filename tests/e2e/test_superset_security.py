@@ -14,11 +14,14 @@ from dashboards.provision import SupersetClient
 pytestmark = pytest.mark.e2e
 
 FORBIDDEN = {"message": "Forbidden"}  # Flask-AppBuilder's answer to a call without the permission, with HTTP 403
+SAVED_CHARTS_ONLY = "Uw rol toont alleen de opgeslagen grafieken"  # dashboards/superset_guard.py, also HTTP 403
 
 
 def _denied(client: SupersetClient, method: str, path: str, **kwargs: Any) -> None:
     response = client.session.request(method, f"{client.base_url}{path}", timeout=60, **kwargs)
-    assert (response.status_code, response.json()) == (403, FORBIDDEN), f"{method} {path}: {response.text[:200]}"
+    body = response.json()
+    refused = body == FORBIDDEN or body["errors"][0]["message"].startswith(SAVED_CHARTS_ONLY)
+    assert response.status_code == 403 and refused, f"{method} {path}: {response.text[:200]}"
 
 
 def _database_id(provisioned: dict[str, Any]) -> int:
@@ -62,13 +65,16 @@ def test_row_level_security_shows_a_viewer_only_its_gemeente(
     chart_data: ChartData,
 ) -> None:
     """lezer_almelo (security.yaml: gemeenten GM0141) gets, for every chart and without any dashboard filter,
-    exactly what the admin gets when filtering on Almelo: also the charts that compare all Twentse gemeenten."""
+    exactly what the admin gets when filtering on Almelo: also the charts that compare all Twentse gemeenten. (The
+    data-quality dashboard, whose marts also hold rows for every gemeente: tests/security/test_limited_users.py.)"""
     almelo = login_as("lezer_almelo")
     gemeente_tables = {"dim_indicator": False}  # the catalogue has no gemeente column: not filtered
-    for dashboard in dashboards.values():
+    for slug, dashboard in dashboards.items():
+        if slug == "datakwaliteit":
+            continue
         for chart in dashboard["charts"]:
             filtered = gemeente_tables.get(chart["dataset"], True)
-            expected = chart_data(client, chart["id"], {"gemeente_naam": "Almelo"} if filtered else {})
+            expected = chart_data(client, chart["id"], {"gemeente_code": "GM0141"} if filtered else {})
             assert expected, chart["slice_name"]
             assert _rows(chart_data(almelo, chart["id"], {})) == _rows(expected), chart["slice_name"]
     (comparison,) = [

@@ -34,8 +34,12 @@ def test_online_mode_fetches_pages_stores_a_snapshot_and_loads_it(settings):
     api = "https://opendata.cbs.nl/ODataApi/odata/82015NED"
     page_size = 1000
     with respx.mock(assert_all_called=True) as mock:
-        for name in ("TableInfos", "DataProperties", "Uitkeringsgrondslag", "RegioS", "Perioden"):
+        for name in ("TableInfos", "DataProperties"):  # metadata from the ODataApi
             mock.get(f"{api}/{name}").mock(return_value=httpx.Response(200, content=table.documents[f"{name}.json"]))
+        for name in ("Uitkeringsgrondslag", "RegioS", "Perioden"):  # dimension lists from the feed, one page each
+            mock.get(url__startswith=feed.replace("TypedDataSet", name)).mock(
+                return_value=httpx.Response(200, content=table.documents[f"{name}/0001.json"])
+            )
 
         def page(request):
             skip = int(request.url.params.get("$skip", 0))
@@ -125,7 +129,8 @@ def test_a_revised_release_replaces_the_provisional_figure_and_raw_keeps_both(de
         """
         SELECT period_key, is_voorlopig, value FROM raw.cbs_wmo_clienten_type_wijk
         WHERE region_code = 'GM0141' AND dimensions['TypeMaatwerkvoorziening'] = 'T001024'
-          AND measure = 'WmoClienten' AND period_key >= '2023' ORDER BY retrieved_at, period_key""",
+          AND measure = 'WmoClienten' AND period_key >= '2023' AND period_key LIKE '%JJ00'
+        ORDER BY retrieved_at, period_key""",
     )
     assert raw == [("2023JJ00", True, 6018.0), ("2023JJ00", False, 6138.0), ("2024JJ00", True, 6037.0)]
     staged = query(
@@ -133,7 +138,7 @@ def test_a_revised_release_replaces_the_provisional_figure_and_raw_keeps_both(de
         """
         SELECT periode, is_voorlopig, value FROM staging.stg_cbs__wmo_clienten_type_wijk
         WHERE regio_code = 'GM0141' AND voorziening_sleutel = 'T001024' AND measure = 'WmoClienten'
-          AND jaar >= 2023 ORDER BY 1""",
+          AND jaar >= 2023 AND periode_soort = 'JJ' ORDER BY 1""",
     )
     assert staged == [("2023JJ00", False, 6138.0), ("2024JJ00", True, 6037.0)]
 

@@ -146,7 +146,11 @@ def test_a_corrected_register_replaces_its_year_in_staging_through_the_intake_co
     path = tmp_path / "subsidieregister_borne_2024_gecorrigeerd.csv"
     path.write_text("\n".join(corrected) + "\n")
 
-    assert main(["intake", str(path), "--source", "subsidies"]) == 0
+    # three rows for a year of many: held until the user confirms (nothing is rebuilt meanwhile)
+    assert main(["intake", str(path), "--source", "subsidies"]) == 1
+    held = settings.held / "subsidies" / path.name
+    assert held.exists() and not (settings.inbox / "subsidies" / path.name).exists()
+    assert main(["intake", str(held), "--vervang"]) == 0
 
     rows = query(
         settings.warehouse,
@@ -161,6 +165,12 @@ def test_a_corrected_register_replaces_its_year_in_staging_through_the_intake_co
         settings.warehouse, "SELECT count(*) FROM raw.subsidies WHERE gemeente_code = 'GM0147' AND subsidiejaar = 2024"
     )
     assert raw_2024[0][0] > 3 + 3  # raw keeps both deliveries
+    replaced = query(
+        settings.warehouse,
+        "SELECT vervangen_bestand, rijen_voor, rijen_na, is_bevestigd FROM marts.fct_datakwaliteit_vervangingen "
+        "WHERE bestand LIKE '%gecorrigeerd%'",
+    )
+    assert replaced == [("subsidies/subsidieregister_borne_synthetisch.csv", raw_2024[0][0] - 3, 3, True)]
 
 
 def test_the_same_files_delivered_again_change_nothing(demo_copy):

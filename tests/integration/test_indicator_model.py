@@ -3,6 +3,7 @@ synthetic CBS tables and gemeente files as the generator writes them, and the CP
 
 import csv
 import json
+import re
 import statistics
 from collections import defaultdict
 
@@ -30,7 +31,7 @@ def rows_of(documents):
     """Every data row of a table's pages, keyed by column stem (the suffix CBS appends removed)."""
     rows = []
     for name, body in sorted(documents.items()):
-        if "/" in name:
+        if name.startswith(("TypedDataSet/", "UntypedDataSet/")):
             rows += [
                 {k.rsplit("_", 1)[0] if k[-1].isdigit() else k: v for k, v in r.items()}
                 for r in json.loads(body)["value"]
@@ -39,8 +40,8 @@ def rows_of(documents):
 
 
 def inhabitants(code, year):
-    table = REGISTRY["kerncijfers_wijken_buurten"].tables[str(year)]
-    (row,) = [r for r in rows_of(kerncijfers_documents(table, year)) if r["WijkenEnBuurten"].strip() == code]
+    documents = kerncijfers_documents(REGISTRY["kerncijfers_wijken_buurten"], year)
+    (row,) = [r for r in rows_of(documents) if r["WijkenEnBuurten"].strip() == code]
     return row["AantalInwoners"], row["WmoClienten"]
 
 
@@ -66,9 +67,16 @@ def test_observed_over_expected_wmo_cost_of_almelo_in_2022(demo_pipeline):
     with open(DBT_PROJECT_DIR / "seeds" / "cpb_uitgaven_per_leeftijd.csv", encoding="utf-8") as seed:
         profile = {int(r["leeftijd"]): float(r["wmo_per_inwoner"]) for r in csv.DictReader(seed)}
     table = bevolking_leeftijd_tables(REGISTRY["bevolking_leeftijd"])[0].documents
-    age_of = {c["Key"]: int(c["Title"].split()[0]) for c in json.loads(table["Leeftijd.json"])["value"]}  # "37 jaar"
+    # single years by their title ("37 jaar", "105 jaar of ouder"), not the total or groups ("0 tot 5 jaar");
+    # the CPB profile's last age is "99 en ouder"
+    age_of = {
+        c["Key"]: min(int(c["Title"].split()[0]), 99)
+        for c in json.loads(table["Leeftijd/0001.json"])["value"]
+        if re.fullmatch(r"\d+ jaar( of ouder)?", c["Title"])
+    }
     ages = [r for r in rows_of(table) if r["RegioS"].strip() == "GM0141" and r["Perioden"] == "2022JJ00"]
-    assert len(ages) == 100  # 0..98 and "99 jaar of ouder"
+    ages = [r for r in ages if r["Leeftijd"] in age_of]
+    assert len(ages) == 106  # 0..104 and "105 jaar of ouder"
     expected = sum(r["BevolkingOp1Januari"] * profile[age_of[r["Leeftijd"]]] for r in ages)
     assert indicator(demo_pipeline.serving, "WMO_KOSTEN_WERKELIJK_VERWACHT", "GM0141", "2022JJ00") == round(
         observed / expected, 2

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import respx
 
-from pipelines.demo.odata import number_properties, pad, topic_keys, v3_documents, v4_documents
+from pipelines.demo.odata import data_properties, dimension, pad, topic, topic_keys, v3_documents, v4_documents
 from pipelines.sources.cbs.client import CbsApiError, CbsClient
 from pipelines.sources.cbs.fetch import fetch_family
 from pipelines.sources.cbs.load import load_family
@@ -27,33 +27,38 @@ def skip_of(url: str | None) -> int:
 
 
 def serve(router: respx.MockRouter, base: str, table_id: str, documents: dict[str, bytes]) -> None:
-    """Serve a table's documents: metadata by name, data pages by the $skip their predecessor links to."""
-    pages, skip = {}, 0
+    """Serve a table's documents: single documents by name (v3: from the ODataApi), paged entity sets (dimension
+    lists, data; v3: from the ODataFeed) by the $skip their predecessor links to."""
+    paged: dict[str, dict[int, bytes]] = {}
     for name in sorted(documents):
         entity, _, page = name.removesuffix(".json").partition("/")
         if not page:
             router.get(f"{base}/{table_id}/{entity}").mock(return_value=httpx.Response(200, content=documents[name]))
             continue
-        pages[skip] = documents[name]
-        body = json.loads(documents[name])
-        skip = skip_of(body.get("odata.nextLink") or body.get("@odata.nextLink"))
+        pages = paged.setdefault(entity, {})
+        skip = max(pages, default=None)
+        pages[0 if skip is None else skip_of(_next(pages[skip]))] = documents[name]
+    feed = FEED if base == API else base
+    for entity, pages in paged.items():
+        router.get(url__regex=rf"^{feed}/{table_id}/{entity}(\?.*)?$").mock(
+            side_effect=lambda request, pages=pages: httpx.Response(200, content=pages[skip_of(str(request.url))])
+        )
 
-    data_entity = next(n.split("/")[0] for n in documents if "/" in n)
-    data_base = FEED if base == API else base
-    router.get(url__regex=rf"^{data_base}/{table_id}/{data_entity}(\?.*)?$").mock(
-        side_effect=lambda request: httpx.Response(200, content=pages[skip_of(str(request.url))])
-    )
+
+def _next(body: bytes) -> str | None:
+    document = json.loads(body)
+    return document.get("odata.nextLink") or document.get("@odata.nextLink")
 
 
 PAGE = 10
 
 
 def kwb(table_id: str, extra_topics: int, rows: list[tuple[str, int | None]], dataset="TypedDataSet") -> dict:
-    properties = number_properties(
+    properties = data_properties(
         [
-            {"Type": "GeoDimension", "Key": "WijkenEnBuurten", "Title": "Wijken en buurten"},
-            *({"Type": "Topic", "Key": f"X{i}", "Title": "x", "Datatype": "Long"} for i in range(extra_topics)),
-            {"Type": "Topic", "Key": "WmoClienten", "Title": "Wmo-cliënten", "Datatype": "Long", "Unit": "aantal"},
+            dimension("WijkenEnBuurten", "Wijken en buurten", "GeoDetail"),
+            *(topic(f"X{i}", "x") for i in range(extra_topics)),
+            topic("WmoClienten", "Wmo-cliënten"),
         ]
     )
     keys = topic_keys(properties)
@@ -65,6 +70,7 @@ def kwb(table_id: str, extra_topics: int, rows: list[tuple[str, int | None]], da
         properties=properties,
         rows=[{"WijkenEnBuurten": pad(code), keys["WmoClienten"]: value} for code, value in rows],
         categories={"WijkenEnBuurten": [{"Key": pad(code), "Title": f"Regio {code}"} for code, _ in rows]},
+        select=[keys["WmoClienten"]],
         page_size=PAGE,
         dataset=dataset,
     )
@@ -105,18 +111,27 @@ def test_paging_across_three_pages_follows_the_next_link_without_repeating_the_q
         "TypedDataSet/0002.json",
         "TypedDataSet/0003.json",
     ]
-    data_calls = [c.request.url for c in respx.mock.calls if "ODataFeed" in str(c.request.url)]
+    data_calls = [c.request.url for c in respx.mock.calls if "/TypedDataSet" in str(c.request.url)]
     first, *following = [parse_qs(urlparse(str(u)).query) for u in data_calls]
     assert first["$select"] == ["ID,WijkenEnBuurten,WmoClienten_1"]
     assert first["$filter"] == ["startswith(WijkenEnBuurten,'WK0141')"]
     assert [q["$skip"] for q in following] == [["10"], ["20"]]
     assert all(len(q["$format"]) == 1 for q in following)  # the link's own options, not appended again
 
+    # the region list comes page by page too (KWB's has 17,341 entries), filtered on its key like the data
+    region_calls = [c.request.url for c in respx.mock.calls if "/WijkenEnBuurten" in str(c.request.url)]
+    assert [dict(parse_qs(urlparse(str(u)).query)).get("$skip") for u in region_calls] == [None, ["10"], ["20"]]
+    assert parse_qs(urlparse(str(region_calls[0])).query)["$filter"] == ["startswith(Key,'WK0141')"]
+    assert len([f for f in fetched.documents if f.startswith("WijkenEnBuurten/")]) == 3
+
     store = SnapshotStore(tmp_path)
     store.write("opendata", "T2021", fetched.documents, source_url=fetched.source_url)
     con = duckdb.connect()
     load_family(con, store, FAMILY, "l")
     assert con.execute("SELECT count(*), sum(value) FROM raw.kwb").fetchall() == [(25, sum(100 + i for i in range(25)))]
+    assert con.execute("SELECT region_name FROM raw.kwb WHERE region_code = 'WK014124'").fetchall() == [
+        ("Regio WK014124",)  # its title from the third page of the region list
+    ]
 
 
 @respx.mock
@@ -240,13 +255,16 @@ def test_v4_observations_paging_value_attributes_and_provisional_periods(client,
     documents = v4_documents(
         "85097NED",
         title="Jeugdhulptrajecten",
+        modified="2025-05-01T02:00:00+02:00",
+        temporal_coverage="2023-2024",
         page_size=PAGE // 5,  # 2 rows per page: 2 pages
         dimensions=[
-            ("VerwijzerJeugdzorg", "Dimension", referrers),
-            ("RegioS", "GeoDimension", codes),
-            ("Perioden", "TimeDimension", periods),
+            ("VerwijzerJeugdzorg", "Verwijzer", "Dimension", referrers),
+            ("RegioS", "Regio's", "GeoDimension", codes),
+            ("Perioden", "Perioden", "TimeDimension", periods),
         ],
         measures=[{"Identifier": "M1", "Title": "Jeugdhulptrajecten", "Unit": "aantal", "Decimals": 0}],
+        groups=[],
         observations=observations,
     )
     serve(respx.mock, V4, "85097NED", documents)
@@ -257,7 +275,7 @@ def test_v4_observations_paging_value_attributes_and_provisional_periods(client,
         api="v4",
         raw_table="verwijzer",
         tables={"doorlopend": "85097NED"},
-        measures=("M1",),
+        measures=("M1", "M2"),  # M2: a measure this table does not have
         levels=("GM",),
     )
     store = SnapshotStore(tmp_path)
@@ -269,10 +287,16 @@ def test_v4_observations_paging_value_attributes_and_provisional_periods(client,
     ]
 
     con = duckdb.connect()
-    load_family(con, store, family, "l")
+    result = load_family(con, store, family, "l")
+    assert result.not_published == {"85097NED": ["M2"]}
+    # one not_published cell per cell of the table (2 periods x 2 referrers), nothing else
+    assert con.execute(
+        "SELECT count(*), count(value), count(measure_key) FROM raw.verwijzer WHERE measure = 'M2' "
+        "AND value_status = 'not_published'"
+    ).fetchall() == [(4, 0, 0)]
     got = con.execute(
         "SELECT period_key, is_voorlopig, dimension_titles['VerwijzerJeugdzorg'], value, value_status "
-        "FROM raw.verwijzer ORDER BY 1, 3"
+        "FROM raw.verwijzer WHERE measure = 'M1' ORDER BY 1, 3"
     ).fetchall()
     assert got == [
         ("2023JJ00", False, "Gemeentelijke toegang", 390.0, "ok"),

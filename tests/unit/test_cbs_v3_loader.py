@@ -1,14 +1,17 @@
-"""The v3 reader/loader on small hand-made tables in the exact CBS response shape."""
+"""The v3 reader/loader on small hand-made tables in the CBS response shape (built by pipelines/demo/odata.py,
+whose shape tests/unit/test_demo_generator.py holds against the real 84799NED); the real responses themselves are
+in tests/unit/test_cbs_real_tables.py."""
 
+import dataclasses
 from datetime import UTC, datetime
 
 import duckdb
 import pytest
 
-from pipelines.demo.odata import number_properties, pad, topic_keys, v3_documents
+from pipelines.demo.odata import data_properties, dimension, group, pad, topic, topic_keys, v3_documents
 from pipelines.sources.cbs.load import load_family, load_snapshot
-from pipelines.sources.cbs.observations import SnapshotFormatError
-from pipelines.sources.cbs.registry import TableFamily
+from pipelines.sources.cbs.observations import AmbiguousMeasureError, SnapshotFormatError
+from pipelines.sources.cbs.registry import Measure, TableFamily
 from pipelines.sources.cbs.snapshots import SnapshotStore
 
 FAMILY = TableFamily(
@@ -23,18 +26,19 @@ FAMILY = TableFamily(
 
 
 def _topic(key, datatype="Long"):
-    return {"Type": "Topic", "Key": key, "Title": key, "Datatype": datatype, "Unit": "aantal"}
+    return topic(key, key, "aantal", datatype)
 
 
-def kwb_table(table_id, extra_topics, rows):
-    """A Kerncijfers-shaped table; `extra_topics` shifts the numeric suffix of the later columns."""
-    properties = number_properties(
+def kwb_table(table_id, extra_topics, rows, *, wmo=True):
+    """A Kerncijfers-shaped table; `extra_topics` shifts the numeric suffix of the later columns; without `wmo`,
+    an edition that has no Wmo topic at all."""
+    properties = data_properties(
         [
-            {"Type": "GeoDimension", "Key": "WijkenEnBuurten", "Title": "Wijken en buurten"},
+            dimension("WijkenEnBuurten", "Wijken en buurten", "GeoDetail"),
             _topic("Gemeentenaam", "String"),
             *(_topic(f"Extra{i}") for i in range(extra_topics)),
             _topic("AantalInwoners"),
-            _topic("WmoClienten"),
+            *([group("Zorg", _topic("WmoClienten"))] if wmo else []),
         ]
     )
     keys = topic_keys(properties)
@@ -46,12 +50,12 @@ def kwb_table(table_id, extra_topics, rows):
         properties=properties,
         rows=[
             {
-                keys["WijkenEnBuurten"]: pad(code),
+                "WijkenEnBuurten": pad(code),
                 keys["Gemeentenaam"]: "Almelo   ",
                 keys["AantalInwoners"]: inw,
-                keys["WmoClienten"]: wmo,
+                **({keys["WmoClienten"]: clients} if wmo else {}),
             }
-            for code, inw, wmo in rows
+            for code, inw, clients in rows
         ],
         categories={"WijkenEnBuurten": [{"Key": pad(c), "Title": f"Wijk {c}"} for c, _, _ in rows]},
     )
@@ -95,6 +99,46 @@ def test_measures_match_on_stem_across_suffix_changes_and_keys_are_trimmed(store
         ("2019JJ00", "WK014101", "Wijk WK014101", "WmoClienten_3", 675.0),
         ("2020JJ00", "WK014101", "Wijk WK014101", "WmoClienten_5", 680.0),
     ]
+
+
+def test_a_measure_an_edition_lacks_is_loaded_as_not_published_never_as_zero(tmp_path):
+    store = SnapshotStore(tmp_path)
+    store.write("opendata", "T2019", kwb_table("T2019", 0, [("GM0141", 72000, None)], wmo=False), source_url="u")
+    con = duckdb.connect()
+    result = load_family(con, store, FAMILY, "l")
+    assert result.not_published == {"T2019": ["WmoClienten"]}
+    assert result.unexpected(FAMILY) == {"T2019": ["WmoClienten"]}
+    assert rows(con, "SELECT measure, measure_key, value, value_status FROM raw.kwb ORDER BY measure") == [
+        ("AantalInwoners", "AantalInwoners_2", 72000.0, "ok"),
+        ("Gemeentenaam", "Gemeentenaam_1", None, "text"),
+        ("WmoClienten", None, None, "not_published"),
+    ]
+    # where the registry says the edition lacks it, it is not unexpected
+    expected = dataclasses.replace(FAMILY, not_published={"T2019": ("WmoClienten",)})
+    assert result.unexpected(expected) == {}
+
+
+def test_a_repeated_stem_loads_when_the_registry_says_which_and_fails_clearly_when_it_does_not(tmp_path):
+    properties = data_properties([
+        dimension("WijkenEnBuurten", "Wijken en buurten", "GeoDetail"),
+        group("Gemiddeld elektriciteitsverbruik", _topic("Appartement")),
+        group("Gemiddeld aardgasverbruik", _topic("Appartement")),
+    ])  # fmt: skip
+    documents = v3_documents(
+        "T2019", title="t", period="2019", modified="m", properties=properties,
+        rows=[{"WijkenEnBuurten": pad("GM0141"), "Appartement_1": 2390, "Appartement_2": 1010}],
+        categories={"WijkenEnBuurten": [{"Key": pad("GM0141"), "Title": "Almelo"}]},
+    )  # fmt: skip
+    store = SnapshotStore(tmp_path)
+    store.write("opendata", "T2019", documents, source_url="u")
+    gas = Measure("gas_appartement", ("Appartement",), group="Gemiddeld aardgasverbruik")
+    family = dataclasses.replace(FAMILY, measures=(gas,))
+    con = duckdb.connect()
+    load_family(con, store, family, "l")
+    got = rows(con, "SELECT measure, measure_key, value FROM raw.kwb")
+    assert got == [("gas_appartement", "Appartement_2", 1010.0)]
+    with pytest.raises(AmbiguousMeasureError, match="'Appartement' matches 2 topics"):
+        load_family(duckdb.connect(), store, dataclasses.replace(FAMILY, measures=("Appartement",)), "l")
 
 
 def test_secret_and_dot_cells_are_null_with_a_status_never_zero(store):
@@ -149,11 +193,11 @@ def test_status_symbols_in_text_cells_are_classified(tmp_path):
 
 
 def test_periods_from_a_time_dimension_carry_the_provisional_status(tmp_path):
-    properties = number_properties(
+    properties = data_properties(
         [
-            {"Type": "Dimension", "Key": "Geslacht", "Title": "Geslacht"},
-            {"Type": "GeoDimension", "Key": "RegioS", "Title": "Regio's"},
-            {"Type": "TimeDimension", "Key": "Perioden", "Title": "Perioden"},
+            dimension("Geslacht", "Geslacht"),
+            dimension("RegioS", "Regio's", "GeoDimension"),
+            dimension("Perioden", "Perioden", "TimeDimension"),
             _topic("WmoClienten"),
         ]
     )
@@ -181,11 +225,11 @@ def test_periods_from_a_time_dimension_carry_the_provisional_status(tmp_path):
     snapshot = store.write("opendata", "T2019", documents, source_url="u")
     con = duckdb.connect()
     inserted, missing = load_snapshot(con, store, FAMILY, snapshot, "l")
-    assert inserted == 2 and missing == ["AantalInwoners", "Gemeentenaam"]
+    assert inserted == 2 * 3 and missing == ["AantalInwoners", "Gemeentenaam"]  # those two as not_published
     got = rows(
         con,
         "SELECT period_key, is_voorlopig, dimensions['Geslacht'], dimension_titles['Geslacht'], value "
-        "FROM raw.kwb ORDER BY period_key",
+        "FROM raw.kwb WHERE measure = 'WmoClienten' ORDER BY period_key",
     )
     assert got == [
         ("2022JJ00", False, "T001038", "Totaal mannen en vrouwen", 6000.0),
@@ -194,7 +238,7 @@ def test_periods_from_a_time_dimension_carry_the_provisional_status(tmp_path):
 
 
 def test_a_table_without_any_registry_measure_is_a_clear_error(tmp_path):
-    properties = number_properties([{"Type": "GeoDimension", "Key": "WijkenEnBuurten", "Title": "W"}, _topic("Iets")])
+    properties = data_properties([dimension("WijkenEnBuurten", "W", "GeoDimension"), _topic("Iets")])
     documents = v3_documents(
         "T2019",
         title="t",

@@ -5,7 +5,16 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from dashboards.security import load_security, region_role_name, rison_string, user_passwords
+import pytest
+
+from dashboards.security import (
+    check_limited_users,
+    load_security,
+    own_query_permissions,
+    region_role_name,
+    rison_string,
+    user_passwords,
+)
 from dashboards.superset_state import SupersetState
 
 SECURITY = load_security()
@@ -50,3 +59,26 @@ def test_rison_and_role_names() -> None:
     assert rison_string("Alleen GM0141") == "'Alleen GM0141'"
     assert rison_string("it's!") == "'it!'s!!'"
     assert region_role_name(["GM0153", "GM0141"]) == "Gemeente GM0141+GM0153"
+
+
+def test_a_user_limited_to_gemeenten_may_not_write_its_own_queries() -> None:
+    viewer = {("can_read", "Dashboard"), ("datasource_access", "[db].[fct_indicator](id:1)")}
+    analyst = viewer | {("can_execute_sql_query", "SQLLab"), ("can_explore", "Superset"), ("database_access", "[db]")}
+    assert own_query_permissions(viewer) == []
+    assert own_query_permissions(analyst) == [
+        "can_execute_sql_query on SQLLab", "can_explore on Superset", "database_access on [db]"]  # fmt: skip
+    users = [{"username": "lezer", "role": "Lezer", "gemeenten": ["GM0141"]},
+             {"username": "analist", "role": "Analist"}]  # fmt: skip
+    check_limited_users({"users": users}, {"Lezer": viewer, "Analist": analyst})  # allowed: nothing raised
+    users.append({"username": "analist_almelo", "role": "Analist", "gemeenten": ["GM0141"]})
+    with pytest.raises(ValueError, match=r"'analist_almelo' is limited to gemeenten \['GM0141'\] but role 'Analist'"):
+        check_limited_users({"users": users}, {"Lezer": viewer, "Analist": analyst})
+
+
+def test_the_demo_file_limits_only_viewers() -> None:
+    limited = {user["role"] for user in SECURITY["users"] if user.get("gemeenten")}
+    assert limited == {"Lezer"}
+    lezer = SECURITY["roles"]["Lezer"]
+    for rule in ("can_read on Explore", "can_query on Api", "can_query_form_data on Api",
+                 "can_write on ExploreFormDataRestApi"):  # fmt: skip
+        assert rule in lezer["without"], rule

@@ -64,9 +64,28 @@ def test_the_gemeente_files_feed_dbt_staging_and_wait_for_the_regions(settings):
     graph = build_definitions(settings).get_repository_def().asset_graph
     staging = graph.get(dg.AssetKey(["staging", "stg_zorg__berichtregels"]))
     assert dg.AssetKey(["raw", "zorg"]) in staging.parent_keys
-    # wijk codes are checked against the CBS regions, so those load first; care data carries no wijk codes
-    assert (
-        dg.AssetKey(["raw", "cbs_kerncijfers_wijken_buurten"])
-        in graph.get(dg.AssetKey(["raw", "subsidies"])).parent_keys
-    )
-    assert not graph.get(dg.AssetKey(["raw", "zorg"])).parent_keys
+    # region codes (wijk, gemeente) are checked against the CBS regions, so those load first
+    regions = dg.AssetKey(["raw", "cbs_kerncijfers_wijken_buurten"])
+    assert regions in graph.get(dg.AssetKey(["raw", "subsidies"])).parent_keys
+    assert graph.get(dg.AssetKey(["raw", "zorg"])).parent_keys == {regions}
+
+
+def test_every_cbs_family_has_a_registry_check_and_the_cbs_check_job_loads_nothing(settings):
+    from pipelines.sources.cbs.registry import load_registry
+
+    repo = build_definitions(settings).get_repository_def()
+    checks = {
+        spec.asset_key.to_user_string()
+        for defs in repo.asset_checks_defs_by_key.values()
+        for spec in defs.check_specs
+        if spec.name == "cbs_check"
+    }
+    assert checks == {f"raw/{family.raw_table}" for family in load_registry().values()}
+    job = repo.get_job("cbs_check")
+    selected = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
+    # the checks, then the data-quality marts that show them and publish; no CBS table is fetched or loaded
+    assert not [key for key in selected if key.startswith("raw/")]
+    assert {"marts/fct_datakwaliteit_controles", "serving/serving_duckdb"} <= selected
+    job_checks = job.asset_layer.asset_graph.asset_check_keys
+    assert {key.asset_key.to_user_string() for key in job_checks if key.name == "cbs_check"} == checks
+    assert not [key for key in job_checks if key.name.startswith("gx_") and key.asset_key.path[0] == "raw"]

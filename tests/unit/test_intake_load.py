@@ -32,7 +32,7 @@ def test_the_file_is_archived_unchanged_under_its_sha256_and_leaves_the_inbox(in
     archived = intake.home / "archive" / f"{hashlib.sha256(REGISTER.encode()).hexdigest()}.csv"
     assert result.sha256 == archived.stem
     assert archived.read_bytes() == REGISTER.encode() and not path.exists()
-    assert stat.S_IMODE(archived.stat().st_mode) == 0o444
+    assert stat.S_IMODE(archived.stat().st_mode) == 0o400  # it holds BSNs: the service user reads it, nobody else
 
 
 def test_the_same_file_twice_is_a_no_op(intake):
@@ -66,7 +66,7 @@ def test_a_corrected_file_is_loaded_beside_the_first_raw_keeps_both(intake):
 
 
 def test_where_the_gemeente_comes_from(intake):
-    text = "Regeling;Bedrag verleend;Jaar;Wijk;Gemeente\nA;1;2024;WK014701;\nB;1;2024;;\nC;1;2024;;GM0147\n"
+    text = "Regeling;Bedrag verleend;Jaar;Wijk;Gemeente\nA;1;2024;WK014101;\nB;1;2024;;\nC;1;2024;;GM0147\n"
     intake.load("subsidies", "r.csv", text, gemeente="GM0141")
     assert intake.rows("SELECT regeling, gemeente_code FROM raw.subsidies ORDER BY 1") == [
         ("A", "GM0141"),  # the folder names the register's gemeente

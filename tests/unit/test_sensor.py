@@ -53,7 +53,7 @@ def test_one_run_per_settled_file_keyed_by_its_sha256(settings, instance):
     assert sorted(by_file) == ["subsidies/GM0141/register.csv", "zorg/WMO323.xml"]
     request = by_file["subsidies/GM0141/register.csv"]
     assert request.run_key == hashlib.sha256(register.read_bytes()).hexdigest()
-    assert request.run_config == {"ops": {"raw__subsidies": {"config": {"files": [str(register)]}}}}
+    assert request.run_config == {"ops": {"raw__subsidies": {"config": {"files": [str(register)], "replace": False}}}}
     selected = {k.to_user_string() for k in request.asset_selection}
     assert {"raw/subsidies", "staging/stg_subsidies__subsidies", "intermediate/int_subsidies_per_element"} <= selected
     assert {"seeds/regeling_element_regels", "seeds/ecosysteem_elementen"} <= selected  # read by the model above

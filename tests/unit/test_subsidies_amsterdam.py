@@ -49,9 +49,13 @@ def test_the_whole_register_loads_and_every_row_is_accounted_for(intake):
         12707,
         12760,
     ]
+    # 2,769 rows say (Particulier); 640 more have an applicant with a person's shape and no organisation word
+    # (pipelines/sources/files/persons.py): private persons with their name, and small organisations whose name
+    # looks like a person's, which lose their name (the cautious side). None keeps a name.
     assert intake.rows(
-        "SELECT count(*) FILTER (WHERE aanvrager_is_particulier), sum(bedrag_verleend) FROM raw.subsidies"
-    ) == [(2769, Decimal("1634302449.15"))]
+        "SELECT count(*) FILTER (WHERE aanvrager_is_particulier), count(*) FILTER (WHERE aanvrager_is_particulier "
+        "AND aanvrager IS NOT NULL), sum(bedrag_verleend) FROM raw.subsidies"
+    ) == [(2769 + 640, 0, Decimal("1634302449.15"))]
     # rows per year in the file: 2016 3,259, 2017 4,206, 2018 4,399, 2019 914; the NULLs: one of 2016, five of 2018
     assert intake.rows("SELECT subsidiejaar, count(*) FROM raw.subsidies GROUP BY 1 ORDER BY 1") == [
         (2016, 3259 - 1),

@@ -1,8 +1,10 @@
 """HTTP client for CBS open data: OData v3 (opendata.cbs.nl, dataderden.cbs.nl) and OData v4 (datasets.cbs.nl).
 
 It only fetches: every response body is returned byte for byte, to be stored as a snapshot before anything is
-loaded (see snapshots.py). Metadata comes from the ``ODataApi`` (small), data from the bulk ``ODataFeed``, which
-pages per 10,000 rows and links the next page with ``odata.nextLink`` (v4: ``@odata.nextLink``).
+loaded (see snapshots.py). Table metadata comes from the ``ODataApi`` (small); dimension lists and data from the
+bulk ``ODataFeed``, which pages per 10,000 rows and links the next page with ``odata.nextLink`` (v4:
+``@odata.nextLink``). The registry's measures are found in the metadata first (by stem, title or group), so a
+table that has the same stem twice is asked for the right column.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import httpx
 
-from pipelines.sources.cbs.v3 import stem
+from pipelines.sources.cbs import v3, v4
+from pipelines.sources.cbs.observations import TableLayout, resolve
+from pipelines.sources.cbs.registry import Measure
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,9 @@ class Endpoints:
 
     def v3_feed(self, catalog: str, table_id: str) -> str:
         return f"{self._v3_host(catalog)}/ODataFeed/odata/{table_id}"
+
+    def catalog(self, catalog: str) -> str:
+        return f"{self._v3_host(catalog)}/ODataCatalog/Tables"
 
     def _v3_host(self, catalog: str) -> str:
         if catalog == "opendata":
@@ -112,75 +119,129 @@ class CbsClient:
             log.info("CBS %s: page %d fetched", table_id, len(pages))
         return pages
 
+    def _documents(self, table_id: str, name: str, url: str, params: dict[str, str], next_key: str) -> dict[str, bytes]:
+        """An entity set fetched page by page, as snapshot documents ``<name>/0001.json``, ``<name>/0002.json``, ..."""
+        return {
+            f"{name}/{number:04d}.json": page
+            for number, page in enumerate(self._pages(table_id, url, params, next_key), 1)
+        }
+
     # -- OData v3 ------------------------------------------------------------------------------------------
+
+    def metadata_v3(self, catalog: str, table_id: str) -> tuple[dict[str, bytes], TableLayout]:
+        """``TableInfos`` and ``DataProperties`` (small; from the ODataApi) and the layout they describe."""
+        api = self.endpoints.v3_api(catalog, table_id)
+        documents = {
+            f"{name}.json": self.get(table_id, f"{api}/{name}", {"$format": "json"}).content
+            for name in ("TableInfos", "DataProperties")
+        }
+        properties = json.loads(documents["DataProperties.json"]).get("value")
+        return documents, v3.layout_of(properties, f"CBS table {table_id}")
+
+    def periods_v3(self, catalog: str, table_id: str) -> Fetched:
+        """The metadata and the list of periods on offer: what ``cbs-check`` needs, without any data."""
+        documents, layout = self.metadata_v3(catalog, table_id)
+        if layout.time:
+            feed = self.endpoints.v3_feed(catalog, table_id)
+            params = {"$format": "json"}
+            documents |= self._documents(table_id, layout.time, f"{feed}/{layout.time}", params, "odata.nextLink")
+        return Fetched(self.endpoints.v3_api(catalog, table_id), documents)
 
     def fetch_v3(
         self,
         catalog: str,
         table_id: str,
         *,
-        measures: tuple[str, ...] = (),
+        measures: Sequence[Measure | str] = (),
         region_filter: Callable[[str], str] | None = None,
         dataset: str = "TypedDataSet",
     ) -> Fetched:
         """TableInfos, DataProperties, every dimension's categories, and the data pages of a v3 table.
 
-        ``measures`` are column stems to select (all topics when empty); ``region_filter`` turns the name of the
-        table's geo dimension into an OData ``$filter`` (tables can hold every region of the Netherlands).
+        ``measures`` are the registry measures to select (all topics when empty); ``region_filter`` turns the name
+        of a key field into an OData ``$filter`` (tables can hold every region of the Netherlands: KWB 2020 has
+        17,341). Dimension lists and data come from the ODataFeed, page by page.
         """
-        api, feed = self.endpoints.v3_api(catalog, table_id), self.endpoints.v3_feed(catalog, table_id)
-        documents = {
-            "TableInfos.json": self.get(table_id, f"{api}/TableInfos", {"$format": "json"}).content,
-        }
-        properties_body = self.get(table_id, f"{api}/DataProperties", {"$format": "json"}).content
-        documents["DataProperties.json"] = properties_body
-        properties = json.loads(properties_body)["value"]
-        dimensions = [p for p in properties if p["Type"] in ("Dimension", "GeoDimension", "GeoDetail", "TimeDimension")]
-        for dimension in dimensions:
-            body = self.get(table_id, f"{api}/{dimension['Key']}", {"$format": "json"}).content
-            documents[f"{dimension['Key']}.json"] = body
+        documents, layout = self.metadata_v3(catalog, table_id)
+        feed = self.endpoints.v3_feed(catalog, table_id)
+        for dimension in layout.all_dimensions:
+            params = {"$format": "json"}
+            if region_filter and dimension == layout.geo:
+                params["$filter"] = region_filter("Key")
+            documents |= self._documents(table_id, dimension, f"{feed}/{dimension}", params, "odata.nextLink")
 
         params = {"$format": "json"}
-        topics = [p["Key"] for p in properties if p["Type"] == "Topic" and stem(p["Key"]) in measures]
         if measures:
-            params["$select"] = ",".join(["ID", *(d["Key"] for d in dimensions), *topics])
-        geo = next((d["Key"] for d in dimensions if d["Type"] in ("GeoDimension", "GeoDetail")), None)
-        if region_filter and geo:
-            params["$filter"] = region_filter(geo)
-        for number, page in enumerate(self._pages(table_id, f"{feed}/{dataset}", params, "odata.nextLink"), 1):
-            documents[f"{dataset}/{number:04d}.json"] = page
+            found, _ = resolve(layout, [_measure(m) for m in measures], f"CBS table {table_id}")
+            params["$select"] = ",".join(["ID", *layout.all_dimensions, *(t.key for t in found.values())])
+        if region_filter and layout.geo:
+            params["$filter"] = region_filter(layout.geo)
+        documents |= self._documents(table_id, dataset, f"{feed}/{dataset}", params, "odata.nextLink")
         return Fetched(_full_url(f"{feed}/{dataset}", params), documents)
 
     # -- OData v4 ------------------------------------------------------------------------------------------
+
+    def metadata_v4(self, table_id: str) -> tuple[dict[str, bytes], TableLayout]:
+        base = f"{self.endpoints.v4}/{table_id}"
+        names = ("Properties", "MeasureCodes", "MeasureGroups", "Dimensions")
+        documents = {f"{name}.json": self.get(table_id, f"{base}/{name}").content for name in names}
+
+        def value(name: str) -> list[dict]:
+            return json.loads(documents[f"{name}.json"]).get("value") or []
+
+        layout = v4.layout_of(value("Dimensions"), value("MeasureCodes"), value("MeasureGroups"), f"CBS {table_id}")
+        return documents, layout
+
+    def periods_v4(self, table_id: str) -> Fetched:
+        documents, layout = self.metadata_v4(table_id)
+        base = f"{self.endpoints.v4}/{table_id}"
+        if layout.time:
+            name = f"{layout.time}Codes"
+            documents |= self._documents(table_id, name, f"{base}/{name}", {}, "@odata.nextLink")
+        return Fetched(base, documents)
 
     def fetch_v4(
         self,
         table_id: str,
         *,
-        measures: tuple[str, ...] = (),
+        measures: Sequence[Measure | str] = (),
         region_filter: Callable[[str], str] | None = None,
     ) -> Fetched:
-        """Properties, MeasureCodes, Dimensions, every ``<Dimension>Codes`` list and the long ``Observations``."""
+        """Properties, MeasureCodes, MeasureGroups, Dimensions, every ``<Dimension>Codes`` list and the long
+        ``Observations``, page by page."""
+        documents, layout = self.metadata_v4(table_id)
         base = f"{self.endpoints.v4}/{table_id}"
-        documents = {name: self.get(table_id, f"{base}/{name}").content for name in ("Properties", "MeasureCodes")}
-        documents = {f"{name}.json": body for name, body in documents.items()}
-        dimensions_body = self.get(table_id, f"{base}/Dimensions").content
-        documents["Dimensions.json"] = dimensions_body
-        dimensions = json.loads(dimensions_body)["value"]
-        for dimension in dimensions:
-            name = f"{dimension['Identifier']}Codes"
-            documents[f"{name}.json"] = self.get(table_id, f"{base}/{name}").content
+        for dimension in layout.all_dimensions:
+            name = f"{dimension}Codes"
+            params = {"$filter": region_filter("Identifier")} if region_filter and dimension == layout.geo else {}
+            documents |= self._documents(table_id, name, f"{base}/{name}", params, "@odata.nextLink")
 
         clauses = []
         if measures:
-            clauses.append("(" + " or ".join(f"Measure eq '{m}'" for m in measures) + ")")
-        geo = next((d["Identifier"] for d in dimensions if d.get("Kind") in ("GeoDimension", "GeoDetail")), None)
-        if region_filter and geo:
-            clauses.append(region_filter(geo))
+            found, _ = resolve(layout, [_measure(m) for m in measures], f"CBS table {table_id}")
+            clauses.append("(" + " or ".join(f"Measure eq '{t.key}'" for t in found.values()) + ")")
+        if region_filter and layout.geo:
+            clauses.append(region_filter(layout.geo))
         params = {"$filter": " and ".join(clauses)} if clauses else {}
-        for number, page in enumerate(self._pages(table_id, f"{base}/Observations", params, "@odata.nextLink"), 1):
-            documents[f"Observations/{number:04d}.json"] = page
+        documents |= self._documents(table_id, "Observations", f"{base}/Observations", params, "@odata.nextLink")
         return Fetched(_full_url(f"{base}/Observations", params), documents)
+
+    # -- catalogue -----------------------------------------------------------------------------------------
+
+    def catalog_tables(self, catalog: str, title: str) -> list[dict]:
+        """The catalogue's tables whose title contains ``title`` (e.g. every edition of Kerncijfers wijken en
+        buurten), to spot an edition the registry does not list yet."""
+        url = self.endpoints.catalog(catalog)
+        params = {
+            "$format": "json",
+            "$filter": f"substringof('{title}',Title)",
+            "$select": "Identifier,Title,ShortTitle,Period,Modified,OutputStatus",
+        }
+        return [row for page in self._pages(title, url, params, "odata.nextLink") for row in json.loads(page)["value"]]
+
+
+def _measure(measure: Measure | str) -> Measure:
+    return measure if isinstance(measure, Measure) else Measure(measure)
 
 
 def region_filter(gemeenten: tuple[str, ...], levels: tuple[str, ...] = ("GM", "WK", "BU")) -> Callable[[str], str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from pipelines.sources.cbs import v3, v4
-from pipelines.sources.cbs.observations import SnapshotFormatError
+from pipelines.sources.cbs.observations import SnapshotFormatError, resolve
 from pipelines.sources.cbs.registry import TableFamily
 from pipelines.sources.cbs.snapshots import Snapshot, SnapshotStore
 
@@ -34,7 +34,7 @@ OBSERVATION_COLUMNS = """
     dimensions MAP(VARCHAR, VARCHAR) NOT NULL,
     dimension_titles MAP(VARCHAR, VARCHAR) NOT NULL,
     measure VARCHAR NOT NULL,
-    measure_key VARCHAR NOT NULL,
+    measure_key VARCHAR,
     measure_title VARCHAR,
     unit VARCHAR,
     decimals INTEGER,
@@ -54,14 +54,25 @@ class FamilyLoad:
     snapshots_loaded: list[str] = field(default_factory=list)
     snapshots_skipped: list[str] = field(default_factory=list)
     tables_without_snapshot: list[str] = field(default_factory=list)
-    missing_measures: dict[str, list[str]] = field(default_factory=dict)  # table ID -> stems not in that table
+    # table ID -> registry measures that release does not publish: loaded as `not_published` cells
+    not_published: dict[str, list[str]] = field(default_factory=dict)
     observations_loaded: int = 0
+
+    def unexpected(self, family: TableFamily) -> dict[str, list[str]]:
+        """The measures not published that the registry does not say are missing from that edition."""
+        found = {
+            table_id: [m for m in names if m not in family.not_published.get(table_id, ())]
+            for table_id, names in self.not_published.items()
+        }
+        return {table_id: names for table_id, names in found.items() if names}
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, family: TableFamily) -> str:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     table = f"raw.{family.raw_table}"
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({OBSERVATION_COLUMNS})")
+    # tables made before `not_published` cells existed required a measure key
+    con.execute(f"ALTER TABLE {table} ALTER COLUMN measure_key DROP NOT NULL")
     return table
 
 
@@ -78,18 +89,19 @@ def load_snapshot(
     snapshot: Snapshot,
     load_id: str,
 ) -> tuple[int, list[str]]:
-    """Insert one snapshot's observations in one transaction; returns (rows inserted, measures not found)."""
+    """Insert one snapshot's observations in one transaction; returns (rows inserted, measures not published)."""
     table = ensure_table(con, family)
     reader = READERS[family.api]
     layout = reader.table_layout(snapshot)
-    measures = {name: layout.topics[name] for name in family.measures if name in layout.topics}
-    missing = [name for name in family.measures if name not in layout.topics]
+    measures, missing = resolve(layout, family.measures, snapshot.path)
     if not measures:
         raise SnapshotFormatError(
-            f"{snapshot.path}: none of the registry measures {list(family.measures)} are topics of this table"
+            f"{snapshot.path}: none of the registry measures {list(family.measure_names)} are topics of this table"
         )
     period_key = None if layout.time else f"{family.year_of(snapshot.table_id)}JJ00"
-    select = reader.observations_sql(snapshot, layout, measures, period_key=period_key, store_root=str(store.root))
+    select = reader.observations_sql(
+        snapshot, layout, measures, missing, period_key=period_key, store_root=str(store.root)
+    )
     con.execute("BEGIN TRANSACTION")
     try:
         before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
@@ -132,5 +144,5 @@ def load_family(con: duckdb.DuckDBPyConnection, store: SnapshotStore, family: Ta
             result.snapshots_loaded.append(snapshot.snapshot_id)
             result.observations_loaded += inserted
             if missing:
-                result.missing_measures[table_id] = missing
+                result.not_published[table_id] = missing
     return result

@@ -1,21 +1,26 @@
 """Read an OData v3 snapshot (wide ``TypedDataSet`` or ``UntypedDataSet``) as long observations, in DuckDB.
 
-Metadata-driven: ``DataProperties`` says which columns are dimensions and which are topics (measures), with their
-units and decimals. Column keys carry a numeric suffix that changes per edition (``WmoClienten_89`` one year,
-``WmoClienten_93`` the next), so measures are matched on the stem. Dimension keys are fixed-width and
-space-padded (``'GM0141    '``): they are trimmed. The data pages are read and unpivoted by DuckDB's JSON reader,
-never row by row in Python.
+Metadata-driven: ``DataProperties`` says which columns are dimensions (``Dimension``, ``GeoDimension`` or
+``GeoDetail``, ``TimeDimension``) and which are topics (measures), with their units and decimals; ``TopicGroup``
+entries (``Key`` "", ``Position`` null) group topics through ``ParentID``. A topic's key carries a numeric suffix,
+its 1-based order among the topics (``AantalInwoners_5``), which changes per edition (``WmoClienten_89`` one
+year, ``WmoClienten_93`` the next): measures are found by stem, and where a stem repeats (KWB 2020:
+``Appartement_48`` under electricity, ``Appartement_56`` under gas) by title or group. Dimension keys are
+fixed-width and space-padded (``'GM0141    '``, Iv3 ``'L1.1    '``): they are trimmed. The data pages are read
+and unpivoted by DuckDB's JSON reader, never row by row in Python.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipelines.sources.cbs.observations import (
     CategoryFiles,
     SnapshotFormatError,
     TableLayout,
     Topic,
+    placeholder,
     project,
     topic_values,
 )
@@ -25,19 +30,7 @@ from pipelines.sql import literal, quote
 SUFFIX = re.compile(r"_\d+$")
 DATASETS = ("TypedDataSet", "UntypedDataSet")
 CATEGORIES = CategoryFiles(suffix="", key_field="Key")
-
-# StatLine symbols and map-file sentinels: a missing value is NULL with a reason, never a zero. The
-# TypedDataSet has null where StatLine shows '.'; the UntypedDataSet keeps the symbols.
-VALUE_STATUS = """
-    CASE
-        WHEN topic_is_text THEN 'text'
-        WHEN v IS NULL OR v IN ('.', '') THEN 'missing'
-        WHEN v IN ('x', '-99997') THEN 'secret'
-        WHEN v IN ('..', '-99995') THEN 'not_yet_available'
-        WHEN v = '-99991' THEN 'discontinued'
-        WHEN try_cast(v AS DOUBLE) IS NULL THEN 'unparseable'
-        ELSE 'ok'
-    END"""
+GEO_KINDS = ("GeoDimension", "GeoDetail")
 
 
 def stem(key: str) -> str:
@@ -45,41 +38,55 @@ def stem(key: str) -> str:
     return SUFFIX.sub("", key)
 
 
-def table_layout(snapshot: Snapshot) -> TableLayout:
-    properties = snapshot.read_json("DataProperties.json").get("value")
+def layout_of(properties: Sequence[dict], where: object) -> TableLayout:
+    """The layout a ``DataProperties`` list describes."""
     if not properties:
-        raise SnapshotFormatError(f"{snapshot.path}: DataProperties.json has no 'value' list")
-    geo = time = None
+        raise SnapshotFormatError(f"{where}: DataProperties has no 'value' list")
+    by_id = {p.get("ID"): p for p in properties}
+
+    def groups(entry: dict) -> tuple[str, ...]:
+        titles, parent, seen = [], entry.get("ParentID"), set()
+        while parent is not None and parent in by_id and parent not in seen:
+            seen.add(parent)
+            titles.append((by_id[parent].get("Title") or "").strip())
+            parent = by_id[parent].get("ParentID")
+        return tuple(reversed(titles))
+
+    geo = time = geo_kind = None
     dimensions: list[str] = []
-    topics: dict[str, Topic] = {}
+    topics: list[Topic] = []
     for prop in properties:
         kind, key = prop.get("Type"), prop.get("Key")
-        if kind in ("GeoDimension", "GeoDetail"):
-            geo = key
+        if kind in GEO_KINDS:
+            geo, geo_kind = key, kind
         elif kind == "TimeDimension":
             time = key
         elif kind == "Dimension":
             dimensions.append(key)
         elif kind == "Topic":
-            name = stem(key)
-            if name in topics:
-                raise SnapshotFormatError(
-                    f"{snapshot.path}: topics {topics[name].key!r} and {key!r} share the stem {name!r}"
+            topics.append(
+                Topic(
+                    key=key,
+                    title=(prop.get("Title") or "").strip(),
+                    datatype=prop.get("Datatype") or "Double",
+                    unit=(prop.get("Unit") or "").strip() or None,
+                    decimals=prop.get("Decimals"),
+                    stem=stem(key),
+                    groups=groups(prop),
                 )
-            topics[name] = Topic(
-                key=key,
-                title=(prop.get("Title") or "").strip(),
-                datatype=prop.get("Datatype") or "Double",
-                unit=(prop.get("Unit") or "").strip() or None,
-                decimals=prop.get("Decimals"),
             )
-    return TableLayout(geo=geo, time=time, dimensions=tuple(dimensions), topics=topics)
+    return TableLayout(geo=geo, time=time, dimensions=tuple(dimensions), topics=tuple(topics), geo_kind=geo_kind)
+
+
+def table_layout(snapshot: Snapshot) -> TableLayout:
+    return layout_of(snapshot.read_json("DataProperties.json").get("value"), snapshot.path)
 
 
 def observations_sql(
     snapshot: Snapshot,
     layout: TableLayout,
     measures: dict[str, Topic],
+    not_published: Sequence[str] = (),
     *,
     period_key: str | None,
     store_root: str,
@@ -94,19 +101,20 @@ def observations_sql(
         f"{quote(c)} VARCHAR" for c in (*layout.all_dimensions, *(t.key for t in measures.values()))
     )
     files = "[" + ", ".join(literal(str(p)) for p in snapshot.pages(dataset)) + "]"
-    unpivot_on = ", ".join(quote(t.key) for t in measures.values())
+    absent = "".join(f", NULL::VARCHAR AS {quote(placeholder(name))}" for name in not_published)
+    unpivot_on = ", ".join([quote(t.key) for t in measures.values()] + [quote(placeholder(n)) for n in not_published])
     ctes = f"""
 pages AS (
     SELECT filename, unnest(value) AS r
     FROM read_json({files}, columns={{'value': 'STRUCT("ID" BIGINT, {struct_fields})[]'}},
                    filename = true, maximum_object_size = 1073741824)
 ),
-wide AS (SELECT filename, r.* FROM pages),
+wide AS (SELECT filename, r.*{absent} FROM pages),
 long AS (SELECT * FROM wide UNPIVOT INCLUDE NULLS (value_raw FOR measure_key IN ({unpivot_on}))),
-{topic_values(measures)},
+{topic_values(measures, not_published)},
 classified AS (
-    SELECT long.* EXCLUDE ("ID"), long."ID" AS row_id, topic.* EXCLUDE (measure_key), trim(long.value_raw) AS v
+    SELECT long.* EXCLUDE ("ID"), long."ID" AS row_id, topic.* EXCLUDE (measure_key),
+           trim(long.value_raw) AS v, NULL::VARCHAR AS value_attribute
     FROM long JOIN topic USING (measure_key)
-),
-o AS (SELECT *, {VALUE_STATUS} AS value_status FROM classified)"""
+)"""
     return project(ctes, snapshot, layout, CATEGORIES, period_key=period_key, store_root=store_root)

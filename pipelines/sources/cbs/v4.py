@@ -1,17 +1,22 @@
 """Read an OData v4 snapshot (datasets.cbs.nl: long ``Observations``) as observations, in DuckDB.
 
-v4 is long already: one row per measure code (stable across years, e.g. ``M001342_1``) with ``Value``,
-``StringValue`` and ``ValueAttribute``, which says why a value is missing (``Confidential``, ``NotAvailable``,
-``Impossible``); ``None`` marks an ordinary value.
+v4 is long already: one row per measure code (stable across years, e.g. ``T001036`` Aantal inwoners) with
+``Value``, ``StringValue`` and ``ValueAttribute``, which says why a value is missing (``Confidential``,
+``NotAvailable``, ``Impossible``); ``None`` marks an ordinary value. ``Dimensions`` gives each dimension's
+``Kind`` (``GeoDimension`` or ``GeoDetail``, ``TimeDimension``, ``Dimension``); ``MeasureCodes`` the measures,
+grouped by ``MeasureGroups``. Codes are not padded in v4, but they are trimmed all the same.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from pipelines.sources.cbs.observations import (
     CategoryFiles,
     SnapshotFormatError,
     TableLayout,
     Topic,
+    placeholder,
     project,
     topic_values,
 )
@@ -21,41 +26,63 @@ from pipelines.sql import literal, quote
 CATEGORIES = CategoryFiles(suffix="Codes", key_field="Identifier")
 GEO_KINDS = {"GeoDimension", "GeoDetail"}
 
-VALUE_STATUS = """
-    CASE
-        WHEN topic_is_text THEN 'text'
-        WHEN value_attribute = 'Confidential' THEN 'secret'
-        WHEN value_attribute = 'NotAvailable' THEN 'not_yet_available'
-        WHEN v IS NULL OR value_attribute NOT IN ('None', '') THEN 'missing'
-        WHEN try_cast(v AS DOUBLE) IS NULL THEN 'unparseable'
-        ELSE 'ok'
-    END"""
 
-
-def table_layout(snapshot: Snapshot) -> TableLayout:
-    dimensions = snapshot.read_json("Dimensions.json").get("value")
+def layout_of(
+    dimensions: Sequence[dict], measures: Sequence[dict], groups: Sequence[dict], where: object
+) -> TableLayout:
+    """The layout that ``Dimensions``, ``MeasureCodes`` and ``MeasureGroups`` describe."""
     if not dimensions:
-        raise SnapshotFormatError(f"{snapshot.path}: Dimensions.json has no 'value' list")
-    geo = next((d["Identifier"] for d in dimensions if d.get("Kind") in GEO_KINDS), None)
+        raise SnapshotFormatError(f"{where}: Dimensions has no 'value' list")
+    geo = next((d for d in dimensions if d.get("Kind") in GEO_KINDS), None)
     time = next((d["Identifier"] for d in dimensions if d.get("Kind") == "TimeDimension"), None)
-    others = tuple(d["Identifier"] for d in dimensions if d["Identifier"] not in (geo, time))
-    topics = {
-        m["Identifier"]: Topic(
+    geo_id = geo["Identifier"] if geo else None
+    by_id = {g.get("Id"): g for g in groups}
+
+    def group_path(group_id: str | None) -> tuple[str, ...]:
+        titles, seen = [], set()
+        while group_id in by_id and group_id not in seen:
+            seen.add(group_id)
+            titles.append((by_id[group_id].get("Title") or "").strip())
+            group_id = by_id[group_id].get("ParentId")
+        return tuple(reversed(titles))
+
+    topics = tuple(
+        Topic(
             key=m["Identifier"],
             title=(m.get("Title") or "").strip(),
             datatype=m.get("DataType") or "Double",
             unit=(m.get("Unit") or "").strip() or None,
             decimals=m.get("Decimals"),
+            stem=m["Identifier"],
+            groups=group_path(m.get("MeasureGroupId")),
         )
-        for m in snapshot.read_json("MeasureCodes.json").get("value", [])
-    }
-    return TableLayout(geo=geo, time=time, dimensions=others, topics=topics)
+        for m in measures
+    )
+    return TableLayout(
+        geo=geo_id,
+        time=time,
+        dimensions=tuple(d["Identifier"] for d in dimensions if d["Identifier"] not in (geo_id, time)),
+        topics=topics,
+        geo_kind=geo.get("Kind") if geo else None,
+    )
+
+
+def table_layout(snapshot: Snapshot) -> TableLayout:
+    groups_file = snapshot.path / "MeasureGroups.json"
+    groups = snapshot.read_json("MeasureGroups.json").get("value", []) if groups_file.exists() else []
+    return layout_of(
+        snapshot.read_json("Dimensions.json").get("value"),
+        snapshot.read_json("MeasureCodes.json").get("value", []),
+        groups,
+        snapshot.path,
+    )
 
 
 def observations_sql(
     snapshot: Snapshot,
     layout: TableLayout,
     measures: dict[str, Topic],
+    not_published: Sequence[str] = (),
     *,
     period_key: str | None,
     store_root: str,
@@ -69,16 +96,26 @@ def observations_sql(
         f'"ValueAttribute" VARCHAR)[]'
     )
     files = "[" + ", ".join(literal(str(p)) for p in pages) + "]"
+    dim_columns = ", ".join(f"r.{quote(d)}" for d in layout.all_dimensions)
+    # a measure this edition lacks: one row per cell (combination of dimension categories) the table has
+    absent = "".join(
+        f"""
+    UNION ALL
+    SELECT cells.filename, cells.row_id, {", ".join(f"cells.{quote(d)}" for d in layout.all_dimensions)}, topic.*,
+           NULL AS v, NULL AS value_attribute
+    FROM cells JOIN topic ON topic.measure_key = {literal(placeholder(name))}"""
+        for name in not_published
+    )
     ctes = f"""
 pages AS (
     SELECT filename, unnest(value) AS r
     FROM read_json({files}, columns={{'value': '{fields}'}}, filename = true, maximum_object_size = 1073741824)
 ),
-{topic_values(measures)},
+cells AS (SELECT min(filename) AS filename, min(r.Id) AS row_id, {dim_columns} FROM pages GROUP BY ALL),
+{topic_values(measures, not_published)},
 classified AS (
-    SELECT pages.filename, r.Id AS row_id, {", ".join(f"r.{quote(d)}" for d in layout.all_dimensions)},
-           topic.*, coalesce(trim(r.Value), trim(r.StringValue)) AS v, trim(r.ValueAttribute) AS value_attribute
-    FROM pages JOIN topic ON topic.measure_key = r.Measure
-),
-o AS (SELECT *, {VALUE_STATUS} AS value_status FROM classified)"""
+    SELECT pages.filename, r.Id AS row_id, {dim_columns}, topic.*, coalesce(trim(r.Value), trim(r.StringValue)) AS v,
+           trim(r.ValueAttribute) AS value_attribute
+    FROM pages JOIN topic ON topic.measure_key = r.Measure{absent}
+)"""
     return project(ctes, snapshot, layout, CATEGORIES, period_key=period_key, store_root=store_root)

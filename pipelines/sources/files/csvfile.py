@@ -33,6 +33,7 @@ from pipelines.sql import literal
 DELIMITERS = (";", ",", "\t", "|")
 SAMPLE_BYTES = 1 << 16
 SPARE_COLUMNS = 8  # cells read beyond the header, so a row with a few extra fields is quarantined, not fatal
+MAX_COLUMNS = 1024  # a row with more fields fails the file
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,25 @@ def _sample_rows(path: Path, delimiter: str) -> tuple[list[list[str]], list[int]
 
 
 def _duckdb_error(error: duckdb.Error, label: str) -> UnreadableFileError:
+    """The reader's complaint as a clear error naming the line; never the line itself (it may hold a BSN or a
+    name: DuckDB quotes the whole line in its message)."""
     message = str(error)
     line = re.search(r"Line: (\d+)", message)
-    first = message.splitlines()[1].strip() if len(message.splitlines()) > 1 else message
-    return UnreadableFileError(
-        label, f"line {line.group(1)}" if line else None, "well-formed CSV (quoted fields closed)", first
-    )
+    where = f"line {line.group(1)}" if line else None
+    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+    if counts:
+        return UnreadableFileError(label, where, f"at most {MAX_COLUMNS} fields in a row", f"{counts.group(2)} or more")
+    first = message.splitlines()[0].partition(": ")[2] or message.splitlines()[0]
+    return UnreadableFileError(label, where, "well-formed CSV (quoted fields closed)", first)
+
+
+def _wider(error: duckdb.Error, width: int) -> int | None:
+    """The width to read again with when a row has more fields than ``width`` (quarantined then as
+    ``too_many_fields``, not a failed file), None when the file is wider than anyone's register."""
+    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", str(error))
+    if not counts or width >= MAX_COLUMNS:
+        return None
+    return min(MAX_COLUMNS, max(2 * width, int(counts.group(2)) + SPARE_COLUMNS))
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: str, workdir: Path) -> GridRead:
@@ -105,17 +119,22 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
     rows, numbers = samples[delimiter]
     header = find_header(spec, rows, numbers, label)
     width = max(header.width, *(len(r) for r in rows)) + SPARE_COLUMNS
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    try:
-        con.execute("DROP TABLE IF EXISTS _csv")
-        con.execute(
-            f"""CREATE TEMP TABLE _csv AS SELECT row_number() OVER () AS ordinal, *
-            FROM read_csv({literal(str(text_path))}, auto_detect = false, header = false,
-                          delim = {literal(delimiter)}, quote = '"', escape = '"', columns = {columns},
-                          null_padding = true, parallel = false)"""
-        )
-    except duckdb.Error as error:
-        raise _duckdb_error(error, label) from error
+    while True:  # a row further on with more fields than the sample's: read again, wider
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+        try:
+            con.execute("DROP TABLE IF EXISTS _csv")
+            con.execute(
+                f"""CREATE TEMP TABLE _csv AS SELECT row_number() OVER () AS ordinal, *
+                FROM read_csv({literal(str(text_path))}, auto_detect = false, header = false,
+                              delim = {literal(delimiter)}, quote = '"', escape = '"', columns = {columns},
+                              null_padding = true, parallel = false)"""
+            )
+            break
+        except duckdb.Error as error:
+            wider = _wider(error, width)
+            if wider is None:
+                raise _duckdb_error(error, label) from error
+            width = wider
     records = con.execute("SELECT count(*) FROM _csv").fetchall()[0][0]
     if len(lines.records) != records:
         raise UnreadableFileError(

@@ -1,22 +1,29 @@
-"""Load one delivered file: archive it, read it, validate it, and append its rows to raw and quarantine.
+"""Load one delivered file: take it into the archive, read it, validate it, and append its rows to raw and
+quarantine.
 
 Tables (created on first use; a column added to a mapping file is added to the table):
 
 - ``raw.<source>``: the rows that passed validation, typed, append-only, each with ``load_id`` (the Dagster run),
   ``file_sha256``, ``source_file`` (path below the inbox), ``source_sheet``, ``source_row`` (line or sheet row)
-  and ``replace_scope`` (the period the file speaks for; staging keeps the latest load per scope).
+  and ``replace_scope`` (the period a file speaks for; staging keeps the latest load per scope).
 - ``quarantine.<source>``: every rejected row with all its reasons, the first failing column and cell, and the
-  original cells of the row.
+  row's cells (as quarantine shows them: see validate.py).
 - ``meta.file_loads``: one row per file and attempt: rows in the file, loaded, quarantined, blank rows skipped,
-  status (``loaded``, ``failed``, ``duplicate``) and error; how it was read (encoding, delimiter, sheets, header).
+  status (``loaded``, ``duplicate``, ``failed``, ``held``), a one-line error, warnings; how it was read.
+- ``meta.file_replacements``: per load and replace scope that already had rows, the rows before and after.
 
 A file is loaded in one transaction, and only if ``rows in file = loaded + quarantined``. The same file (same
-sha256) loaded before is not loaded again.
+sha256) loaded before is not loaded again. Whatever goes wrong with one file is caught here: the file gets a
+load-log row with a one-line reason and moves to ``rejected/``, and the caller goes on with the next file. A
+delivery that would remove more than ``Rules.replace_max_share`` of the rows it replaces, or regions they
+cover, is held in ``held/`` until it is delivered again with consent (``replace``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -24,14 +31,22 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.config import Settings
 from pipelines.sources.care.xml import read_message
-from pipelines.sources.catalog import indicator_codes
+from pipelines.sources.catalog import indicator_catalog
 from pipelines.sources.files import inbox
-from pipelines.sources.files.csvfile import read_csv
-from pipelines.sources.files.errors import IntakeError, UnknownFormatError
+from pipelines.sources.files.errors import IntakeError, RefusedFileError, UnknownFormatError, describe
+from pipelines.sources.files.file_checks import flag_incomplete_messages, flag_summary_sheets, totals_warnings
 from pipelines.sources.files.grid import GridRead, create_grid
 from pipelines.sources.files.spec import SourceSpec
-from pipelines.sources.files.validate import INTAKE, Context, build_intake, decimal_styles, output_columns
+from pipelines.sources.files.validate import (
+    INTAKE,
+    Context,
+    build_intake,
+    decimal_styles,
+    output_columns,
+    quarantine_sql,
+)
 from pipelines.sources.regions import load_known_regions
 from pipelines.sql import quote
 
@@ -54,29 +69,99 @@ QUARANTINE = {
     "errors": "STRUCT(code VARCHAR, column_name VARCHAR, cell VARCHAR, message VARCHAR)[] NOT NULL",
     "record": "MAP(VARCHAR, VARCHAR) NOT NULL",
 }
-FILE_LOADS = """
-    load_id VARCHAR NOT NULL,
-    source VARCHAR NOT NULL,
-    file_sha256 VARCHAR NOT NULL,
-    source_file VARCHAR NOT NULL,
-    archive_file VARCHAR,
-    file_bytes BIGINT NOT NULL,
-    gemeente_code VARCHAR,
-    is_synthetic BOOLEAN NOT NULL,
-    format VARCHAR,
-    read_as VARCHAR,
-    status VARCHAR NOT NULL,
-    error VARCHAR,
-    rows_in_file BIGINT,
-    rows_loaded BIGINT,
-    rows_quarantined BIGINT,
-    blank_rows BIGINT,
-    quarantine_reasons MAP(VARCHAR, BIGINT),
-    replace_scopes VARCHAR[],
-    started_at TIMESTAMP WITH TIME ZONE NOT NULL,
-    finished_at TIMESTAMP WITH TIME ZONE NOT NULL
-"""
+FILE_LOADS = {
+    "load_id": "VARCHAR NOT NULL",
+    "source": "VARCHAR NOT NULL",
+    "file_sha256": "VARCHAR",  # NULL: refused before it was read (a link, a special file)
+    "source_file": "VARCHAR NOT NULL",
+    "archive_file": "VARCHAR",
+    "file_bytes": "BIGINT NOT NULL",
+    "gemeente_code": "VARCHAR",
+    "is_synthetic": "BOOLEAN NOT NULL",
+    "format": "VARCHAR",
+    "read_as": "VARCHAR",
+    "status": "VARCHAR NOT NULL",
+    "error": "VARCHAR",
+    "rows_in_file": "BIGINT",
+    "rows_loaded": "BIGINT",
+    "rows_quarantined": "BIGINT",
+    "blank_rows": "BIGINT",
+    "quarantine_reasons": "MAP(VARCHAR, BIGINT)",
+    "replace_scopes": "VARCHAR[]",
+    "warnings": "VARCHAR[]",
+    "started_at": "TIMESTAMP WITH TIME ZONE NOT NULL",
+    "finished_at": "TIMESTAMP WITH TIME ZONE NOT NULL",
+}
+FILE_REPLACEMENTS = {
+    "load_id": "VARCHAR NOT NULL",
+    "source": "VARCHAR NOT NULL",
+    "file_sha256": "VARCHAR NOT NULL",
+    "source_file": "VARCHAR NOT NULL",
+    "replace_scope": "VARCHAR NOT NULL",
+    "replaced_sha256": "VARCHAR NOT NULL",
+    "replaced_file": "VARCHAR NOT NULL",
+    "rows_before": "BIGINT NOT NULL",
+    "rows_after": "BIGINT NOT NULL",
+    "regions_before": "BIGINT",
+    "regions_after": "BIGINT",
+    "is_confirmed": "BOOLEAN NOT NULL",  # delivered with consent (intake --vervang)
+    "replaced_at": "TIMESTAMP WITH TIME ZONE NOT NULL",
+}
 READERS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xml": "xml"}
+SHOWN_SCOPES = 3  # replacements named in a hold message
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where files come from and go to."""
+
+    inbox: Path
+    archive: Path
+    rejected: Path
+    held: Path
+    scratch: Path  # private work folder (a decoded copy of a file lives here while it is read)
+
+    @classmethod
+    def of(cls, settings: Settings) -> Places:
+        return cls(settings.inbox, settings.archive, settings.rejected, settings.held, settings.scratch)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The installation's intake rules (pipelines/config.py decides them)."""
+
+    earliest_date: date
+    replace_max_share: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> Rules:
+        return cls(settings.earliest_date, settings.replace_max_share)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """What loading a file does to one replace scope that already has rows in staging."""
+
+    scope: str
+    replaced_sha256: str
+    replaced_file: str
+    rows_before: int
+    rows_after: int
+    regions_before: int | None
+    regions_after: int | None
+    regions_missing: int
+
+    def removes_too_much(self, max_share: float) -> bool:
+        removed = (self.rows_before - self.rows_after) / self.rows_before
+        return removed > max_share or self.regions_missing > 0
+
+    def describe(self) -> str:
+        regions = f", {self.regions_before} -> {self.regions_after} regions" if self.regions_before is not None else ""
+        return f"{self.scope}: {self.rows_before:,} rows ({self.replaced_file}) -> {self.rows_after:,}{regions}"
+
+
+class HeldForConsent(Exception):
+    """The file would remove too much of what it replaces; it waits in held/ for the user's consent."""
 
 
 @dataclass
@@ -85,41 +170,51 @@ class FileLoad:
 
     source: str
     file: str
-    sha256: str
-    status: str
+    sha256: str | None
+    status: str  # loaded, duplicate, failed, held; waiting: still being written, left in the inbox
     rows_in_file: int | None = None
     rows_loaded: int = 0
     rows_quarantined: int = 0
     blank_rows: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)
     read_as: dict | None = None
+    moved_to: Path | None = None  # rejected/ or held/
+    exception: BaseException | None = field(default=None, repr=False)  # an unexpected error, for the Dagster log
 
     def summary(self) -> str:
+        """One line."""
         if self.status == "loaded":
             reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.reasons.items()))
+            warned = f"; WARNING: {'; '.join(self.warnings)}" if self.warnings else ""
             return (
                 f"{self.file}: {self.rows_in_file} rows = {self.rows_loaded} loaded + {self.rows_quarantined} "
-                f"quarantined{f' ({reasons})' if reasons else ''}; {self.blank_rows} blank rows skipped"
+                f"quarantined{f' ({reasons})' if reasons else ''}; {self.blank_rows} blank rows skipped{warned}"
             )
         if self.status == "duplicate":
             return f"{self.file}: already loaded (same content, sha256 {self.sha256[:12]}...), nothing to do"
-        return f"{self.file}: FAILED: {self.error}"
+        if self.status == "waiting":
+            return f"{self.file}: still being written; it stays in the inbox for the next run"
+        where = f" (moved to {self.moved_to})" if self.moved_to else ""
+        return f"{self.file}: {'HELD' if self.status == 'held' else 'FAILED'}: {self.error}{where}"
+
+
+def _ensure(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{quote(n)} {t}' for n, t in columns.items())})")
+    for name, kind in columns.items():
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {quote(name)} {kind.replace(' NOT NULL', '')}")
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
     """raw, quarantine and the load log, with any column the mapping has gained since the table was made."""
     for schema in ("raw", "quarantine", "meta"):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute(f"CREATE TABLE IF NOT EXISTS meta.file_loads ({FILE_LOADS})")
-    tables = {
-        f"raw.{spec.name}": {**PROVENANCE, **output_columns(spec)},
-        f"quarantine.{spec.name}": {**PROVENANCE, **QUARANTINE},
-    }
-    for table, columns in tables.items():
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{quote(n)} {t}' for n, t in columns.items())})")
-        for name, kind in columns.items():
-            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {quote(name)} {kind.replace(' NOT NULL', '')}")
+    _ensure(con, "meta.file_loads", FILE_LOADS)
+    con.execute("ALTER TABLE meta.file_loads ALTER COLUMN file_sha256 DROP NOT NULL")  # tables made before refusals
+    _ensure(con, "meta.file_replacements", FILE_REPLACEMENTS)
+    _ensure(con, f"raw.{spec.name}", {**PROVENANCE, **output_columns(spec)})
+    _ensure(con, f"quarantine.{spec.name}", {**PROVENANCE, **QUARANTINE})
 
 
 def _read(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: str, workdir: Path) -> GridRead:
@@ -129,6 +224,8 @@ def _read(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: s
         raise UnknownFormatError(label, None, f"a file of type {', '.join(accepted)} for {spec.name}", path.suffix)
     create_grid(con, spec)
     if reader == "csv":
+        from pipelines.sources.files.csvfile import read_csv
+
         return read_csv(con, spec, path, label, workdir)
     if reader == "xlsx":
         from pipelines.sources.files.xlsxfile import read_xlsx  # openpyxl only when needed
@@ -148,6 +245,7 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, spec: SourceSpec, sha256: st
 
 
 def _log(con: duckdb.DuckDBPyConnection, result: FileLoad, **values: object) -> None:
+    loaded = result.status == "loaded"
     columns = {
         "source": result.source,
         "file_sha256": result.sha256,
@@ -155,11 +253,13 @@ def _log(con: duckdb.DuckDBPyConnection, result: FileLoad, **values: object) -> 
         "status": result.status,
         "error": result.error,
         "rows_in_file": result.rows_in_file,
-        "rows_loaded": result.rows_loaded if result.status == "loaded" else None,
-        "rows_quarantined": result.rows_quarantined if result.status == "loaded" else None,
-        "blank_rows": result.blank_rows if result.status == "loaded" else None,
+        "rows_loaded": result.rows_loaded if loaded else None,
+        "rows_quarantined": result.rows_quarantined if loaded else None,
+        "blank_rows": result.blank_rows if loaded else None,
         "quarantine_reasons": result.reasons or None,
+        "warnings": result.warnings or None,
         "read_as": json.dumps(result.read_as, ensure_ascii=False) if result.read_as else None,
+        "finished_at": datetime.now(UTC),
         **values,
     }
     names = ", ".join(columns)
@@ -167,90 +267,227 @@ def _log(con: duckdb.DuckDBPyConnection, result: FileLoad, **values: object) -> 
     con.execute(f"INSERT INTO meta.file_loads ({names}) VALUES ({marks})", list(columns.values()))
 
 
-def _insert(con: duckdb.DuckDBPyConnection, spec: SourceSpec, provenance: list[object]) -> tuple[int, int]:
+def _insert(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context, provenance: list[object]
+) -> tuple[int, int]:
     head = "SELECT ? AS load_id, now() AS loaded_at, ? AS file_sha256, ? AS source_file, ? AS is_synthetic"
     rows = ", ".join(quote(c) for c in ("source_sheet", "source_row", "replace_scope", *output_columns(spec)))
     loaded = con.execute(
         f"INSERT INTO raw.{spec.name} BY NAME {head}, {rows} FROM {INTAKE} WHERE len(errors) = 0", provenance
     ).fetchall()[0][0]
     quarantined = con.execute(
-        f"""INSERT INTO quarantine.{spec.name} BY NAME {head}, source_sheet, source_row, replace_scope,
-            errors[1].code AS reason_code,
-            array_to_string(list_transform(errors, lambda e: e.message), '; ') AS reason,
-            errors[1].column_name AS column_name, errors[1].cell AS cell_text, errors, record
-        FROM {INTAKE} WHERE len(errors) > 0""",
+        f"""INSERT INTO quarantine.{spec.name} BY NAME {head}, * EXCLUDE (source_sheet, source_row, replace_scope),
+            source_sheet, source_row, replace_scope FROM ({quarantine_sql(spec, ctx)})""",
         provenance,
     ).fetchall()[0][0]
     return loaded, quarantined
+
+
+def find_replacements(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> list[Replacement]:
+    """Per replace scope of the rows about to be loaded that staging already holds rows for: the latest load's
+    rows (as staging's latest_load_per_scope picks it) against the new ones. The scope is evaluated on raw's
+    columns, so a scope the mapping has narrowed since (postcodes: per gemeente) compares like with like."""
+    coverage = quote(spec.coverage) if spec.coverage else None
+    regions = f"count(DISTINCT {coverage})" if coverage else "NULL::BIGINT"
+    covered = f"list(DISTINCT {coverage})" if coverage else "NULL::VARCHAR[]"
+    rows = con.execute(
+        f"""WITH new AS (
+            SELECT replace_scope, count(*) AS rows_after, {regions} AS regions_after, {covered} AS covered
+            FROM {INTAKE} WHERE len(errors) = 0 GROUP BY replace_scope
+        ),
+        existing AS (
+            SELECT ({spec.scope})::VARCHAR AS replace_scope, file_sha256, any_value(source_file) AS source_file,
+                   max(loaded_at) AS loaded_at, count(*) AS rows_before, {regions} AS regions_before, {covered} AS had
+            FROM raw.{spec.name} WHERE ({spec.scope})::VARCHAR IN (SELECT replace_scope FROM new) GROUP BY ALL
+        ),
+        current AS (
+            SELECT * FROM existing
+            QUALIFY file_sha256 = arg_max(file_sha256, struct_pack(t := loaded_at, s := file_sha256))
+                OVER (PARTITION BY replace_scope)
+        )
+        SELECT c.replace_scope, c.file_sha256, c.source_file, c.rows_before, n.rows_after, c.regions_before,
+               n.regions_after, coalesce(len(list_filter(c.had, lambda r: NOT list_contains(n.covered, r))), 0)
+        FROM current c JOIN new n USING (replace_scope) ORDER BY c.replace_scope"""
+    ).fetchall()
+    return [Replacement(*row) for row in rows]
+
+
+def _record_replacements(
+    con: duckdb.DuckDBPyConnection, result: FileLoad, load_id: str, replacements: list[Replacement], confirmed: bool
+) -> None:
+    if not replacements:
+        return
+    con.executemany(
+        "INSERT INTO meta.file_replacements BY NAME SELECT ? AS load_id, ? AS source, ? AS file_sha256, "
+        "? AS source_file, ? AS replace_scope, ? AS replaced_sha256, ? AS replaced_file, ? AS rows_before, "
+        "? AS rows_after, ? AS regions_before, ? AS regions_after, ? AS is_confirmed, now() AS replaced_at",
+        [
+            [
+                load_id,
+                result.source,
+                result.sha256,
+                result.file,
+                r.scope,
+                r.replaced_sha256,
+                r.replaced_file,
+                r.rows_before,
+                r.rows_after,
+                r.regions_before,
+                r.regions_after,
+                confirmed,
+            ]  # fmt: skip
+            for r in replacements
+        ],
+    )
+
+
+def _hold_message(too_much: list[Replacement], max_share: float) -> str:
+    shown = "; ".join(r.describe() for r in too_much[:SHOWN_SCOPES])
+    more = f"; and {len(too_much) - SHOWN_SCOPES} more" if len(too_much) > SHOWN_SCOPES else ""
+    return (
+        f"would remove more than {max_share:.0%} of the rows it replaces, or regions they cover: {shown}{more}. "
+        "If that is right, load it with: python -m pipelines intake <the held file> --vervang"
+    )
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    entry: inbox.InboxFile,
+    stored: Path,
+    label: str,
+    places: Places,
+    key: bytes,
+    rules: Rules,
+    intake_date: date | None,
+) -> tuple[GridRead, Context, list[str]]:
+    """Read the archived copy into ``_grid``, validate it into ``_intake`` and run the whole-file checks; returns
+    how it was read, the validation context and the file's warnings."""
+    places.scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=places.scratch, prefix=f"intake-{os.getpid()}-") as workdir:
+        read = _read(con, spec, stored, label, Path(workdir))
+    mapped = {name for sheet in read.sheets for name in sheet.columns}
+    needed = entry.gemeente is not None or any(
+        c.type == "region" and c.known and c.name in mapped for c in spec.columns.values()
+    )
+    load_known_regions(con, label, needed)
+    con.execute("SET VARIABLE intake_date = ?::DATE", [intake_date or date.today()])
+    con.execute("SET VARIABLE intake_gemeente = ?::VARCHAR", [entry.gemeente])
+    known = "SELECT count(*) > 0 FROM _known_regions WHERE level = 'gemeente' AND code = getvariable('intake_gemeente')"
+    con.execute(f"SET VARIABLE intake_gemeente_known = ({known})")
+    con.execute(
+        "SET VARIABLE indicator_catalog = ?::MAP(VARCHAR, STRUCT(minimum DOUBLE, maximum DOUBLE, uploaded BOOLEAN))",
+        [indicator_catalog()],
+    )
+    ctx = Context(
+        units=read.units(label),
+        styles=decimal_styles(con, spec),
+        key=key,
+        earliest=rules.earliest_date,
+        personal=spec.personal,
+        encoding=read.details.get("encoding"),
+    )
+    build_intake(con, spec, ctx)
+    con.execute("DROP TABLE _grid")
+    flag_incomplete_messages(con, spec)
+    flag_summary_sheets(con, spec, read)
+    return read, ctx, totals_warnings(con, spec)
 
 
 def ingest_file(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
     entry: inbox.InboxFile,
+    places: Places,
     *,
-    inbox_dir: Path,
-    archive_dir: Path,
     load_id: str,
     key: bytes,
+    rules: Rules,
     intake_date: date | None = None,
+    replace: bool = False,
 ) -> FileLoad:
-    """Load one inbox file and take it out of the inbox; failures are logged and returned, never half-loaded."""
-    label = entry.label(inbox_dir)
-    sha256 = inbox.sha256_of(entry.path)
+    """Load one inbox file and take it out of the inbox; whatever goes wrong is logged and returned, the file is
+    never half-loaded. ``replace``: the user consents to what the file replaces (``intake --vervang``)."""
+    label = entry.label(places.inbox)
     started = datetime.now(UTC)
     ensure_tables(con, spec)
-    synthetic = SYNTHETIC_MARK in entry.path.name.lower()
     common = {
         "load_id": load_id,
-        "file_bytes": entry.path.stat().st_size,
+        "file_bytes": entry.path.lstat().st_size,
         "gemeente_code": entry.gemeente,
-        "is_synthetic": synthetic,
+        "is_synthetic": SYNTHETIC_MARK in entry.path.name.lower(),
         "format": entry.path.suffix.lower().lstrip("."),
+        "started_at": started,
     }
-    if _already_loaded(con, spec, sha256):
-        result = FileLoad(spec.name, label, sha256, "duplicate")
-        _log(con, result, **common, started_at=started, finished_at=datetime.now(UTC))
+    try:
+        taken = inbox.take(entry.path, label, places.archive)
+    except inbox.FileChangedError:
+        return FileLoad(spec.name, label, None, "waiting")
+    except RefusedFileError as error:
+        result = FileLoad(spec.name, label, None, "failed", error=describe(error))
+        _log(con, result, **common)
+        result.moved_to = inbox.move_aside(entry, places.inbox, places.rejected)
+        return result
+    except OSError as error:  # e.g. the archive cannot be written: not the file's fault, so it stays for next time
+        result = FileLoad(spec.name, label, None, "failed", error=f"{describe(error)}; the file stays in the inbox")
+        result.exception = error
+        _log(con, result, **common)
+        return result
+    common.update(archive_file=taken.path.name, file_bytes=taken.size)
+    if _already_loaded(con, spec, taken.sha256):
+        result = FileLoad(spec.name, label, taken.sha256, "duplicate")
+        _log(con, result, **common)
         entry.path.unlink()
         return result
-    stored = inbox.archive(entry.path, sha256, archive_dir)
-    common["archive_file"] = stored.name
-    result = FileLoad(spec.name, label, sha256, "loaded")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        with tempfile.TemporaryDirectory(prefix="sbm-intake-") as workdir:
-            read = _read(con, spec, entry.path, label, Path(workdir))
-        mapped = {name for sheet in read.sheets for name in sheet.columns}
-        needed = any(c.type == "region" and c.known and c.name in mapped for c in spec.columns.values())
-        load_known_regions(con, label, needed)
-        con.execute("SET VARIABLE intake_date = ?::DATE", [intake_date or date.today()])
-        con.execute("SET VARIABLE intake_gemeente = ?::VARCHAR", [entry.gemeente])
-        con.execute("SET VARIABLE indicator_codes = ?::VARCHAR[]", [list(indicator_codes())])
-        default_style = "comma" if read.details.get("delimiter") == ";" else "point"
-        styles = decimal_styles(con, spec, default_style)
-        build_intake(con, spec, Context(units=read.units(label), styles=styles, key=key))
-        con.execute("DROP TABLE _grid")  # the cells as found (BSNs included) are no longer needed
+    result = FileLoad(spec.name, label, taken.sha256, "loaded")
+    try:  # reading and validating fill TEMP tables; only the writes below need the transaction
+        read, ctx, result.warnings = _validate(con, spec, entry, taken.path, label, places, key, rules, intake_date)
         result.rows_in_file, result.blank_rows = read.rows, read.blank_rows
-        result.read_as = _read_as(read, styles)
-        result.rows_loaded, result.rows_quarantined = _insert(con, spec, [load_id, sha256, label, synthetic])
+        result.read_as = _read_as(read, ctx.styles)
+        replacements = find_replacements(con, spec)
+        too_much = [r for r in replacements if r.removes_too_much(rules.replace_max_share)]
+        if too_much and not replace:
+            raise HeldForConsent(_hold_message(too_much, rules.replace_max_share))
+        con.execute("BEGIN TRANSACTION")
+        synthetic = common["is_synthetic"]
+        result.rows_loaded, result.rows_quarantined = _insert(con, spec, ctx, [load_id, taken.sha256, label, synthetic])
         _reconcile(con, spec, result, load_id)
+        _record_replacements(con, result, load_id, replacements, confirmed=bool(too_much))
         result.reasons = dict(
             con.execute(f"SELECT errors[1].code, count(*) FROM {INTAKE} WHERE len(errors) > 0 GROUP BY 1").fetchall()
         )
-        scopes = [r[0] for r in con.execute(f"SELECT DISTINCT replace_scope FROM {INTAKE} ORDER BY 1").fetchall()]
-        _log(con, result, **common, replace_scopes=scopes, started_at=started, finished_at=datetime.now(UTC))
+        # the scopes the file speaks for in staging: of its loaded rows (a rejected row's may be its wrong cells)
+        scopes = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT replace_scope FROM {INTAKE} WHERE len(errors) = 0 ORDER BY 1"
+            ).fetchall()
+        ]
+        _log(con, result, **common, replace_scopes=scopes)
         con.execute("COMMIT")
-    except Exception as error:
-        con.execute("ROLLBACK")
-        result = FileLoad(spec.name, label, sha256, "failed", error=_describe(error))
-        _log(con, result, **common, started_at=started, finished_at=datetime.now(UTC))
+    except HeldForConsent as held:
+        result = FileLoad(spec.name, label, taken.sha256, "held", error=str(held), read_as=result.read_as)
+        _log(con, result, **common)
+        result.moved_to = inbox.move_aside(entry, places.inbox, places.held)
+        return result
+    except Exception as error:  # one file's trouble, whatever it is, never stops the others
+        _rollback(con)
+        result = FileLoad(spec.name, label, taken.sha256, "failed", error=describe(error))
         if not isinstance(error, IntakeError):
-            raise
+            result.exception = error
+        _log(con, result, **common)
+        result.moved_to = inbox.move_aside(entry, places.inbox, places.rejected)
+        return result
     finally:
         for table in ("_grid", INTAKE, "_known_regions"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     entry.path.unlink()  # archived; the load log says what became of it
     return result
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.TransactionException):  # the error came before the transaction began
+        con.execute("ROLLBACK")
 
 
 def _reconcile(con: duckdb.DuckDBPyConnection, spec: SourceSpec, result: FileLoad, load_id: str) -> None:
@@ -268,11 +505,11 @@ def _reconcile(con: duckdb.DuckDBPyConnection, spec: SourceSpec, result: FileLoa
         )
 
 
-def _read_as(read: GridRead, styles: dict[str, str]) -> dict:
+def _read_as(read: GridRead, styles: dict[str, str | None]) -> dict:
     return {
         "format": read.format,
         **read.details,
-        "decimal": styles,
+        "decimal": {name: style or "undecided" for name, style in styles.items()},
         "sheets": [
             {
                 "sheet": s.sheet,
@@ -286,7 +523,3 @@ def _read_as(read: GridRead, styles: dict[str, str]) -> dict:
         ],
         "ignored_sheets": read.ignored_sheets,
     }
-
-
-def _describe(error: Exception) -> str:
-    return str(error) if isinstance(error, IntakeError) else f"{type(error).__name__}: {error}"

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from pipelines.sources.files.persons import NaturalPersonRule
+
 MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
 TYPES = {"text", "code", "integer", "year", "number", "amount", "date", "enum", "region", "postcode", "bsn"}
 REGION_LEVELS = {"gemeente": "GM", "wijk": "WK", "buurt": "BU", "any": ""}
@@ -48,7 +50,7 @@ class ColumnSpec:
     values: dict[str, str] = field(default_factory=dict)  # enum: header_key(spelling) -> canonical value
     level: str | None = None  # region: gemeente / wijk / buurt / any
     known: bool = False  # region: must be a region the warehouse knows (pipelines/sources/regions.py)
-    natural_person_markers: tuple[str, ...] = ()  # text: values that stand for a private person
+    natural_person: NaturalPersonRule | None = None  # text: names of natural persons are never stored (persons.py)
     output: str | None = None  # column name in raw when it differs (bsn -> client_id)
 
     @property
@@ -78,6 +80,8 @@ class SourceSpec:
     rules: tuple[Rule, ...]
     scope: str  # SQL: the period a row's file speaks for; the latest load per scope wins in staging
     path: Path
+    coverage: str | None = None  # a region column: a delivery must cover every region of the scope it replaces
+    whole: str | None = None  # SQL: rows that load all or none per scope (a message with a declared total)
     index: dict[str, ColumnSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +94,17 @@ class SourceSpec:
                         f"{self.path}: header {synonym!r} is a synonym of both {index[key].name} and {column.name}"
                     )
         object.__setattr__(self, "index", index)
+
+    @property
+    def personal(self) -> bool:
+        """Client-level data (the source has a BSN column): quarantine shows the shape of a rejected cell, not its
+        letters, since a shifted row can put a client's name in any column."""
+        return any(c.type == "bsn" for c in self.columns.values())
+
+    @property
+    def uses_folder_gemeente(self) -> bool:
+        """Whether rows may take their gemeente from the inbox folder (``GMxxxx/``, ``intake --gemeente``)."""
+        return any("intake_gemeente" in sql for sql in self.derived.values())
 
     @property
     def required(self) -> list[ColumnSpec]:
@@ -128,7 +143,7 @@ def _column(path: Path, name: str, spec: dict[str, Any]) -> ColumnSpec:
         values=values,
         level=level,
         known=bool(spec.get("known", False)),
-        natural_person_markers=tuple(m.lower() for m in spec.get("natural_person_markers", ())),
+        natural_person=NaturalPersonRule.from_mapping(spec["natural_person"]) if "natural_person" in spec else None,
         output=spec.get("output"),
     )
 
@@ -148,6 +163,8 @@ def load_spec(path: Path) -> SourceSpec:
         rules=tuple(Rule(r["code"], r["when"], r["message"]) for r in data.get("rules") or ()),
         scope=data["scope"],
         path=path,
+        coverage=data.get("coverage"),
+        whole=data.get("whole"),
     )
 
 

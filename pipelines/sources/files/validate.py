@@ -6,25 +6,32 @@ errors go to quarantine with all their reasons and the original cell texts. Noth
 amount with three decimals is an error, not a rounding.
 
 Numbers are read the Dutch way or the English way, per value where the spelling decides (``1.234,56``,
-``1,234.56``, ``12,5``) and per column where it does not (``1.250``): the unambiguous values of the column vote,
-and without votes a ``;``-separated file is read with decimal commas, anything else with decimal points.
+``1,234.56``, ``12,5``) and per column where it does not (``1.250``): the unambiguous values of the column vote.
+Without votes an ambiguous value is quarantined (``ambiguous_number``), never guessed; in a whole-number column
+only the thousands reading gives a whole number, so it is taken.
+
+Privacy: a text or code cell is stored with every 11-test-valid 9-digit number redacted; quarantine shows cells
+redacted and bounded (a prefix and the length), and for client-level sources (a BSN column) with their letters
+masked (``Xxxx``), since a shifted row can put a client's name in any column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
 from pipelines.sources.files.grid import GRID, input_column
+from pipelines.sources.files.persons import is_natural_person_sql
 from pipelines.sources.files.spec import REGION_LEVELS, ColumnSpec, SourceSpec
-from pipelines.sources.privacy import bsn_check_sql, pseudonym_sql
+from pipelines.sources.privacy import bsn_check_sql, pseudonym_sql, redact_bsns_sql
 from pipelines.sql import literal, quote
 
 INTAKE = "_intake"
 NULL_TOKENS = ("", "NULL", "null")  # Amsterdam's register writes a literal NULL
 SUMMARY_ROW = r"^\s*((sub|eind)?totaal|total|som)(\s|:|$)"
-FIRST_YEAR = 1990  # default lower bound of a year column (periods); birth years set their own `min`
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
 NUMERIC_TYPES = {"integer", "number", "amount"}
 SQL_TYPES = {
@@ -34,6 +41,16 @@ SQL_TYPES = {
     "amount": "DECIMAL(18,2)",
     "date": "DATE",
 }
+AMOUNT_LIMIT = "1e16"  # DECIMAL(18,2) holds 16 digits before the point
+INTEGER_LIMIT = "9e18"  # BIGINT
+MAX_CELL = 10_000  # characters; a longer cell quarantines its row (a workbook "bomb" can hold a 400 MB cell)
+SHOWN = 200  # characters of a cell that quarantine keeps (with the cell's length)
+CELL = "{cell}"  # where an error message names its cell; filled in (as shown()) when the row goes to quarantine
+CONTROL = r"[\x{00}-\x{08}\x{0B}\x{0C}\x{0E}-\x{1F}\x{7F}]"  # control characters other than tab and newlines
+# UTF-8 bytes read as Windows-1252: a lead byte (Â..ß, à..ï) followed by continuation bytes (0x80-0xBF as cp1252)
+_CONTINUATION = r"[\x{A0}-\x{BF}€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
+MOJIBAKE = rf"[\x{{C2}}-\x{{DF}}]{_CONTINUATION}|[\x{{E0}}-\x{{EF}}]{_CONTINUATION}{{2}}"
+AMBIGUOUS = "[0-9]{1,3}[.,][0-9]{3}"  # 1.250, 1,250: a decimal or a thousands separator
 
 # unambiguous spellings that vote for a decimal comma / a decimal point
 COMMA_VOTES = r"[0-9]{1,3}(\.[0-9]{3})+,[0-9]+|[0-9]*,[0-9]{1,2}|[0-9]{4,},[0-9]+|[0-9]{1,3}(\.[0-9]{3}){2,}"
@@ -42,11 +59,27 @@ POINT_VOTES = r"[0-9]{1,3}(,[0-9]{3})+\.[0-9]+|[0-9]*\.[0-9]{1,2}|[0-9]{4,}\.[0-
 
 @dataclass(frozen=True)
 class Context:
-    """What validation needs beyond the rows: amount units, decimal style per column, the pseudonym key."""
+    """What validation needs beyond the rows: amount units, decimal style per column, the pseudonym key, the
+    earliest date accepted, and how the file was decoded."""
 
     units: dict[str, str]
-    styles: dict[str, str]  # numeric column -> 'comma' | 'point'
+    styles: dict[str, str | None]  # numeric column -> 'comma' | 'point' | None (no unambiguous value to decide)
     key: bytes
+    earliest: date
+    personal: bool = False  # client-level source: quarantine masks the letters of a cell
+    encoding: str | None = None  # 'cp1252': a cell that looks like UTF-8 read as Windows-1252 is flagged
+
+
+def shown(cell: str, personal: bool) -> str:
+    """SQL: a cell as quarantine shows it: 11-test-valid 9-digit numbers redacted, letters masked for a
+    client-level source, at most ``SHOWN`` characters followed by the cell's length."""
+    # redact a little beyond the cut, so a number across it is redacted before it is cut
+    text = f"left({redact_bsns_sql(f'left({cell}, {SHOWN + 20})')}, {SHOWN})"
+    if personal:
+        text = f"regexp_replace(regexp_replace({text}, '\\p{{Lu}}', 'X', 'g'), '\\p{{Ll}}|\\p{{Lo}}', 'x', 'g')"
+    return (
+        f"CASE WHEN length({cell}) > {SHOWN} THEN {text} || '… (' || length({cell}) || ' characters)' ELSE {text} END"
+    )
 
 
 def _t(name: str) -> str:
@@ -54,15 +87,17 @@ def _t(name: str) -> str:
     return quote(f"t__{name}")
 
 
-def _error(code: str, column: str | None, cell: str, message: str) -> str:
+def error_sql(code: str, column: str | None, cell: str, message: str, safe: bool = False) -> str:
+    """An error of a row: ``cell`` as found (``safe``: a pseudonym or a code, shown as it is), ``message`` with
+    ``CELL`` where the cell goes."""
     return (
         f"struct_pack(code := {literal(code)}, column_name := {literal(column) if column else 'NULL::VARCHAR'}, "
-        f"cell := ({cell})::VARCHAR, message := ({message})::VARCHAR)"
+        f"cell := ({cell})::VARCHAR, message := ({message})::VARCHAR, safe := {str(safe).lower()})"
     )
 
 
-def _check(condition: str, code: str, column: str | None, cell: str, message: str) -> str:
-    return f"CASE WHEN {condition} THEN {_error(code, column, cell, message)} END"
+def _check(condition: str, code: str, column: str | None, cell: str, message: str, safe: bool = False) -> str:
+    return f"CASE WHEN {condition} THEN {error_sql(code, column, cell, message, safe)} END"
 
 
 def _clean(expression: str) -> str:
@@ -74,12 +109,19 @@ def _bare(expression: str) -> str:
     return f"regexp_replace({_clean(expression)}, '^[-(]|[-)]$', '', 'g')"
 
 
-def _number_body(d: str, style: str) -> str:
-    """SQL: the bare number ``d`` (digits and separators) as text with a decimal point, NULL if it is none."""
-    ambiguous = f"replace(replace({d}, '.', ''), ',', '.')" if style == "comma" else f"replace({d}, ',', '')"
+def _number_body(d: str, style: str | None) -> str:
+    """SQL: the bare number ``d`` (digits and separators) as text with a decimal point, NULL if it is none (or
+    if its spelling is ambiguous and ``style`` is None). ``style``: 'comma', 'point' or 'thousands' (both
+    separators group thousands: a whole-number column)."""
+    ambiguous = {
+        "comma": f"replace(replace({d}, '.', ''), ',', '.')",
+        "point": f"replace({d}, ',', '')",
+        "thousands": f"replace(replace({d}, '.', ''), ',', '')",
+        None: "NULL",
+    }[style]
     return f"""CASE
         WHEN regexp_full_match({d}, '[0-9]+') THEN {d}
-        WHEN regexp_full_match({d}, '[0-9]{{1,3}}[.,][0-9]{{3}}') THEN {ambiguous}
+        WHEN regexp_full_match({d}, '{AMBIGUOUS}') THEN {ambiguous}
         WHEN regexp_full_match({d}, '[0-9]{{1,3}}(\\.[0-9]{{3}})+,[0-9]+|[0-9]*,[0-9]+')
             THEN replace(replace({d}, '.', ''), ',', '.')
         WHEN regexp_full_match({d}, '[0-9]{{1,3}}(,[0-9]{{3}})+\\.[0-9]+|[0-9]*\\.[0-9]+') THEN replace({d}, ',', '')
@@ -92,10 +134,10 @@ def _negative(c: str) -> str:
     return f"({c} LIKE '-%' OR {c} LIKE '%-' OR ({c} LIKE '(%' AND {c} LIKE '%)'))"
 
 
-def number_steps(name: str, style: str) -> list[dict[str, str]]:
+def number_steps(name: str, style: str | None) -> list[dict[str, str]]:
     """SQL that reads the number in cell ``v__<name>`` into ``x__<name>`` (DECIMAL(38,10), NULL when the cell is
     not a number), in three steps that each compute a value once; the validation query selects them in turn.
-    ``style`` ('comma' or 'point') decides only the ambiguous spellings ``1.250`` and ``1,250``."""
+    ``style`` decides only the ambiguous spellings ``1.250`` and ``1,250`` (see _number_body)."""
     v, c, d = (quote(f"{p}__{name}") for p in ("v", "c", "d"))
     return [
         {f"c__{name}": _clean(v)},
@@ -107,8 +149,9 @@ def number_steps(name: str, style: str) -> list[dict[str, str]]:
     ]
 
 
-def decimal_styles(con: duckdb.DuckDBPyConnection, spec: SourceSpec, default: str) -> dict[str, str]:
-    """Per numeric column: 'comma' or 'point', by the votes of its unambiguous values."""
+def decimal_styles(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> dict[str, str | None]:
+    """Per numeric column: 'comma' or 'point' by the votes of its unambiguous values; None without votes (or a
+    tie): its ambiguous values are then quarantined, except in a whole-number column ('thousands')."""
     numeric = [c for c in spec.columns.values() if c.type in NUMERIC_TYPES]
     if not numeric:
         return {}
@@ -118,10 +161,11 @@ def decimal_styles(con: duckdb.DuckDBPyConnection, spec: SourceSpec, default: st
         for pattern in (COMMA_VOTES, POINT_VOTES)
     )
     votes = con.execute(f"SELECT {counts} FROM {GRID}").fetchall()[0]
-    styles = {}
+    styles: dict[str, str | None] = {}
     for i, column in enumerate(numeric):
         comma, point = votes[2 * i], votes[2 * i + 1]
-        styles[column.name] = "comma" if comma > point else "point" if point > comma else default
+        undecided = "thousands" if column.type == "integer" else None
+        styles[column.name] = "comma" if comma > point else "point" if point > comma else undecided
     return styles
 
 
@@ -142,64 +186,86 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
     output columns) of one column."""
     name, kind = column.name, column.type
     v, t = quote(f"v__{name}"), _t(name)
-    shown = f"{literal(name + ': ')} || {v}"
+    said = literal(f"{name}: {CELL}")
     errors: list[str] = []
     extra: dict[str, str] = {}
 
-    def bad(condition: str, code: str, message: str, cell: str = v) -> None:
-        errors.append(_check(condition, code, name, cell, message))
+    def bad(condition: str, code: str, message: str, cell: str = v, safe: bool = False) -> None:
+        errors.append(_check(condition, code, name, cell, message, safe))
 
     if column.required:
         bad(f"{v} IS NULL", "missing_value", literal(f"{name}: required value is empty"), "NULL")
     if kind == "text":
-        value = v
-        if column.natural_person_markers:  # natural persons are never stored, only counted
-            markers = ", ".join(literal(m) for m in column.natural_person_markers)
-            value = f"CASE WHEN lower({v}) IN ({markers}) THEN NULL ELSE {v} END"
-            extra[f"{name}_is_particulier"] = f"coalesce(lower({v}) IN ({markers}), false)"
-    elif kind == "code":
-        value = f"upper({v})"
+        value = redact_bsns_sql(v)
+        if column.natural_person:  # natural persons are never stored, only counted
+            person = is_natural_person_sql(column.natural_person, v)
+            value = f"CASE WHEN {person} THEN NULL ELSE {value} END"
+            extra[f"{name}_is_particulier"] = f"coalesce({person}, false)"
+    elif kind == "code":  # a pattern leaves no room for a BSN (a cell that fails it is quarantined, redacted)
+        value = f"upper({v})" if column.pattern else f"upper({redact_bsns_sql(v)})"
         if column.pattern:
             bad(
                 f"NOT regexp_full_match({t}, {literal(column.pattern)})",
                 "bad_code",
-                f"{shown} || {literal(' does not match the pattern ' + column.pattern)}",
+                f"{said} || {literal(' does not match the pattern ' + column.pattern)}",
             )
     elif kind in NUMERIC_TYPES:
-        exact = quote(f"x__{name}")  # parsed once, by number_steps
+        exact, d = quote(f"x__{name}"), quote(f"d__{name}")  # parsed once, by number_steps
+        limit = INTEGER_LIMIT if kind == "integer" else AMOUNT_LIMIT
+        # beyond DECIMAL(38,10) the parse itself gives NULL: 29 digits or more are out of range too
+        too_big = f"(abs({exact}) >= {limit} OR ({exact} IS NULL AND regexp_full_match({d}, '[0-9]{{29,}}')))"
         if kind == "amount" and ctx.units.get(name) == "cent":
             value = f"CAST(TRY_CAST({v} AS DECIMAL(38,0)) / 100 AS DECIMAL(18,2))"
             bad(
-                f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '-?[0-9]{{1,16}}')",
-                "not_an_amount",
-                f"{shown} || ' is not an amount in whole euro cents'",
+                f"regexp_full_match({v}, '-?[0-9]{{17,}}')",
+                "out_of_range",
+                f"{said} || ' is out of range (at most 16 digits of euro cents)'",
             )
-        elif kind == "amount":
-            value = f"CAST({exact} AS DECIMAL(18,2))"
-            bad(f"{v} IS NOT NULL AND {exact} IS NULL", "not_an_amount", f"{shown} || ' is not an amount'")
-            bad(f"{exact} <> round({exact}, 2)", "not_an_amount", f"{shown} || ' has more than two decimals'")
-        elif kind == "integer":
-            value = f"CASE WHEN {exact} = round({exact}) THEN CAST({exact} AS BIGINT) END"
-            bad(f"{v} IS NOT NULL AND {t} IS NULL", "not_a_number", f"{shown} || ' is not a whole number'")
+            bad(
+                f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '-?[0-9]+')",
+                "not_an_amount",
+                f"{said} || ' is not an amount in whole euro cents'",
+            )
         else:
-            value = f"CAST({exact} AS DOUBLE)"
-            bad(f"{v} IS NOT NULL AND {t} IS NULL", "not_a_number", f"{shown} || ' is not a number'")
+            if ctx.styles.get(name) is None and kind != "integer":
+                bad(
+                    f"{exact} IS NULL AND regexp_full_match({d}, '{AMBIGUOUS}')",
+                    "ambiguous_number",
+                    f"{said} || ' can be read with a decimal or a thousands separator, and no other value in the "
+                    "column says which: write it unambiguously (1250, 1.250,00, 1,25)'",
+                )
+            bad(f"{too_big}", "out_of_range", f"{said} || ' is out of range'")
+            not_a = f"{v} IS NOT NULL AND {exact} IS NULL AND NOT regexp_full_match({d}, '{AMBIGUOUS}')"
+            if kind == "amount":
+                value = f"TRY_CAST({exact} AS DECIMAL(18,2))"
+                bad(not_a, "not_an_amount", f"{said} || ' is not an amount'")
+                bad(f"{exact} <> round({exact}, 2)", "not_an_amount", f"{said} || ' has more than two decimals'")
+            elif kind == "integer":
+                value = f"CASE WHEN {exact} = round({exact}) AND NOT {too_big} THEN CAST({exact} AS BIGINT) END"
+                bad(
+                    f"{v} IS NOT NULL AND {t} IS NULL AND NOT coalesce({too_big}, false)",
+                    "not_a_number",
+                    f"{said} || ' is not a whole number'",
+                )
+            else:
+                value = f"CAST({exact} AS DOUBLE)"
+                bad(not_a, "not_a_number", f"{said} || ' is not a number'")
         below = "negative_amount" if kind == "amount" and column.minimum == 0 else "out_of_range"
         if column.minimum is not None:
-            bad(f"{t} < {column.minimum}", below, f"{shown} || ' is below the minimum {column.minimum}'")
+            bad(f"{t} < {column.minimum}", below, f"{said} || ' is below the minimum {column.minimum}'")
         if column.maximum is not None:
-            bad(f"{t} > {column.maximum}", "out_of_range", f"{shown} || ' is above the maximum {column.maximum}'")
+            bad(f"{t} > {column.maximum}", "out_of_range", f"{said} || ' is above the maximum {column.maximum}'")
     elif kind == "year":
         value = f"CASE WHEN regexp_full_match({v}, '[0-9]{{4}}') THEN CAST({v} AS INTEGER) END"
-        bad(f"{v} IS NOT NULL AND {t} IS NULL", "bad_year", f"{shown} || ' is not a year (four digits)'")
-        first = int(column.minimum) if column.minimum is not None else FIRST_YEAR
-        bad(f"{t} < {first}", "out_of_range", f"{shown} || ' is before {first}'")
+        bad(f"{v} IS NOT NULL AND {t} IS NULL", "bad_year", f"{said} || ' is not a year (four digits)'")
+        first = int(column.minimum) if column.minimum is not None else ctx.earliest.year
+        bad(f"{t} < {first}", "out_of_range", f"{said} || ' is before {first}'")
         if column.max_years_ahead is not None:
             ahead = column.max_years_ahead
             bad(
                 f"{t} > year(getvariable('intake_date')) + {ahead}",
                 "future_date",
-                f"{shown} || ' lies more than {ahead} year(s) after the intake date'",
+                f"{said} || ' lies more than {ahead} year(s) after the intake date'",
             )
     elif kind == "date":
         formats = "[" + ", ".join(literal(f) for f in DATE_FORMATS) + "]"
@@ -207,84 +273,162 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
         bad(
             f"{v} IS NOT NULL AND {t} IS NULL",
             "bad_date",
-            f"{shown} || ' is not a date (e.g. 2023-01-31 or 31-01-2023)'",
+            f"{said} || ' is not a date (e.g. 2023-01-31 or 31-01-2023)'",
+        )
+        earliest = ctx.earliest.isoformat()
+        bad(
+            f"{t} < DATE '{earliest}'",
+            "out_of_range",
+            f"{said} || ' lies before {earliest}, the earliest date accepted'",
         )
         if column.not_future:
             bad(
                 f"{t} > getvariable('intake_date')",
                 "future_date",
-                f"{shown} || ' lies after the intake date ' || getvariable('intake_date')",
+                f"{said} || ' lies after the intake date ' || getvariable('intake_date')",
             )
     elif kind == "enum":
         cases = " ".join(f"WHEN {literal(key)} THEN {literal(val)}" for key, val in column.values.items())
         value = f"CASE regexp_replace(lower(strip_accents({v})), '[^a-z0-9]', '', 'g') {cases} END"
         allowed = ", ".join(sorted(set(column.values.values())))
-        bad(f"{v} IS NOT NULL AND {t} IS NULL", "bad_value", f"{shown} || {literal(' is not one of: ' + allowed)}")
+        bad(f"{v} IS NOT NULL AND {t} IS NULL", "bad_value", f"{said} || {literal(' is not one of: ' + allowed)}")
     elif kind == "region":
         value = _region_code(column, v)  # names and unknown codes: _region_checks, after typing
     elif kind == "postcode":
         compact = f"upper(replace({v}, ' ', ''))"
         value = f"CASE WHEN regexp_full_match({compact}, '[1-9][0-9]{{3}}[A-Z]{{2}}') THEN {compact} END"
-        bad(f"{v} IS NOT NULL AND {t} IS NULL", "bad_postcode", f"{shown} || ' is not a postcode (1234AB)'")
+        bad(f"{v} IS NOT NULL AND {t} IS NULL", "bad_postcode", f"{said} || ' is not a postcode (1234AB)'")
     elif kind == "bsn":
         normalised = f"CASE WHEN regexp_full_match({v}, '[0-9]{{8}}') THEN '0' || {v} ELSE {v} END"
         value = pseudonym_sql(ctx.key, normalised)
-        # a quarantined row shows the pseudonym, never the number
-        bad(
-            f"{v} IS NOT NULL AND NOT coalesce({bsn_check_sql(normalised)}, false)",
-            "invalid_bsn",
-            literal(f"{name}: not a valid BSN (11-test)"),
-            t,
-        )
+        # a quarantined row shows the pseudonym, never the number; 000000000 passes the 11-test but is no BSN
+        valid = f"coalesce({bsn_check_sql(normalised)}, false) AND {normalised} <> repeat(left({normalised}, 1), 9)"
+        bad(f"{v} IS NOT NULL AND NOT ({valid})", "invalid_bsn", literal(f"{name}: not a valid BSN (11-test)"), t, True)
     else:  # pragma: no cover - spec.py rejects unknown types
         raise ValueError(kind)
     return value, errors, extra
 
 
-def _region_checks(spec: SourceSpec) -> tuple[dict[str, str], list[str]]:
-    """Region columns after typing: wijk names resolved within the row's gemeente, and every code the warehouse
-    does not know (``_known_regions``, see regions.py) an error. Returns (value SQL per column, error SQLs)."""
+def _unknown(name: str) -> str:
+    return f"getvariable({literal('unknown__' + name)})"
+
+
+def mark_unknown_codes(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    """For every region column whose codes must be known: the distinct codes of the file that the warehouse does
+    not know (``_known_regions``), as the variable ``unknown__<column>`` (a short list, mostly empty). One pass
+    over the column; the checks then look a row's code up in that list, not in the regions table per row."""
+    for column in (c for c in spec.columns.values() if c.type == "region" and c.known):
+        cell = f"nullif(trim({input_column(column.name)}), '')"
+        con.execute(
+            f"""SET VARIABLE {quote('unknown__' + column.name)} = (
+                SELECT coalesce(list(code), []::VARCHAR[]) FROM (
+                    SELECT DISTINCT {_region_code(column, cell)} AS code FROM {GRID}
+                ) WHERE code IS NOT NULL AND code NOT IN (SELECT code FROM _known_regions))"""
+        )
+
+
+def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list[str]]:
+    """Region columns after typing: wijk names resolved within the row's gemeente; every code the warehouse does
+    not know an error (see mark_unknown_codes), also a gemeente given by the inbox folder (or ``intake
+    --gemeente``: ``intake_gemeente_known``, decided once per file); a wijk or buurt of another gemeente than the
+    row's an error. Returns (value SQL per column, selected as ``r__<name>``; error SQLs over those)."""
     gemeente_column = next(
         (c.name for c in spec.columns.values() if c.type == "region" and c.level == "gemeente"), None
     )
-    gemeente = (
-        f"coalesce({_t(gemeente_column)}, getvariable('intake_gemeente'))"
-        if gemeente_column
-        else ("getvariable('intake_gemeente')")
-    )
+    folder = "getvariable('intake_gemeente')"
+    gemeente = f"coalesce({_t(gemeente_column)}, {folder})" if gemeente_column else folder
     values, errors = {}, []
+    if gemeente_column:
+        errors.append(
+            _check(
+                f"{_t(gemeente_column)} IS NULL AND {folder} IS NOT NULL AND NOT getvariable('intake_gemeente_known')",
+                "unknown_region",
+                gemeente_column,
+                folder,
+                f"{literal(gemeente_column + ': the folder ')} || {folder} || ' is not a gemeente the warehouse knows'",
+                safe=True,
+            )
+        )
     for column in (c for c in spec.columns.values() if c.type == "region"):
         v, t, name = quote(f"v__{column.name}"), _t(column.name), column.name
-        value = t
+        r = quote(f"r__{name}")
+        values[name] = t
         if column.level == "wijk":  # a wijk given by its name, unique within the gemeente
             key = f"regexp_replace(lower(strip_accents({v})), '[^a-z0-9]', '', 'g')"
             by_name = (
                 f"(SELECT CASE WHEN count(*) = 1 THEN any_value(k.code) END FROM _known_regions k "
                 f"WHERE k.level = 'wijk' AND k.name_key = {key} AND k.gemeente_code = {gemeente})"
             )
-            value = f"coalesce({t}, {by_name})"
-        values[name] = value
+            values[name] = f"coalesce({t}, {by_name})"
         what = f"a {column.level} code" + (" or the name of a wijk of the gemeente" if column.level == "wijk" else "")
-        errors.append(
-            _check(
-                f"{v} IS NOT NULL AND {value} IS NULL",
-                "unknown_region",
-                name,
-                v,
-                f"{literal(name + ': ')} || {v} || {literal(' is not ' + what)}",
-            )
-        )
+        message = literal(f"{name}: {CELL} is not {what}")
+        errors.append(_check(f"{v} IS NOT NULL AND {r} IS NULL", "unknown_region", name, v, message))
+        unknown = f"list_contains({_unknown(name)}, {r})"
         if column.known:
             errors.append(
                 _check(
-                    f"{value} IS NOT NULL AND {value} NOT IN (SELECT code FROM _known_regions)",
+                    unknown,
                     "unknown_region",
                     name,
                     v,
-                    f"{literal(name + ': ')} || {value} || ' is not a region the warehouse knows'",
+                    f"{literal(name + ': ')} || {r} || ' is not a region the warehouse knows'",
+                )
+            )
+        if column.level in ("wijk", "buurt") and (gemeente_column or spec.uses_folder_gemeente):
+            known = f" AND NOT {unknown}" if column.known else ""  # an unknown code has its error already
+            errors.append(
+                _check(
+                    f"substr({r}, 3, 4) <> substr({gemeente}, 3, 4){known}",
+                    "wijk_not_in_gemeente",
+                    name,
+                    r,
+                    f"{literal(name + ': ')} || {r} || ' lies in GM' || substr({r}, 3, 4) || ', not in ' || {gemeente}",
+                    safe=True,
                 )
             )
     return values, errors
+
+
+def _row_checks(spec: SourceSpec, ctx: Context) -> list[str]:
+    """Checks over all cells of a row at once (one pass over the row's text, then the column that failed):
+    control characters, cells too long to be a value, and (Windows-1252 files) text that is UTF-8 read as
+    Windows-1252, i.e. a file that mixes encodings."""
+    names = list(spec.columns)
+    cells = ", ".join(quote(f"v__{n}") for n in names)
+    structs = ", ".join(f"{{'c': {literal(n)}, 'v': {quote('v__' + n)}}}" for n in names)
+
+    def check(row_test: str, cell_test: Callable[[str], str], code: str, message: str) -> str:
+        column = f"list_filter([{structs}], lambda e: {cell_test('e.v')})[1]"
+        return _check(row_test, code, None, f"{column}.v", f"{column}.c || {literal(': ' + CELL + message)}")
+
+    def matches(pattern: str) -> Callable[[str], str]:
+        return lambda cell: f"regexp_matches({cell}, '{pattern}')"
+
+    everything = f"concat({cells})"
+    checks = [
+        check(
+            matches(CONTROL)(everything),
+            matches(CONTROL),
+            "control_character",
+            " holds a control character (e.g. a NUL byte)",
+        ),
+        check(
+            f"length({everything}) > {MAX_CELL}",
+            lambda cell: f"length({cell}) > {MAX_CELL}",
+            "cell_too_long",
+            f" is longer than {MAX_CELL:,} characters",
+        ),
+    ]
+    if ctx.encoding == "cp1252":
+        checks.append(
+            check(
+                matches(MOJIBAKE)(everything),
+                matches(MOJIBAKE),
+                "mixed_encoding",
+                " looks like UTF-8 text in a Windows-1252 file: the file mixes encodings",
+            )
+        )
+    return checks
 
 
 def output_columns(spec: SourceSpec) -> dict[str, str]:
@@ -292,16 +436,46 @@ def output_columns(spec: SourceSpec) -> dict[str, str]:
     columns: dict[str, str] = {}
     for column in spec.columns.values():
         columns[column.raw_name] = SQL_TYPES.get(column.type, "VARCHAR")
-        if column.natural_person_markers:
+        if column.natural_person:
             columns[f"{column.name}_is_particulier"] = "BOOLEAN"
     for name in spec.derived:
         columns.setdefault(name, "VARCHAR")
     return columns
 
 
+def record_sql(cells: list[tuple[str, str]], safe: list[tuple[str, str]], personal: bool) -> str:
+    """SQL: a map of column -> text of a rejected row, from (name, cell) pairs shown as quarantine shows cells and
+    (name, value) pairs that are safe as they are (a BSN's pseudonym)."""
+    shown_cells = ", ".join(f"{{'k': {literal(name)}, 'v': ({cell})::VARCHAR}}" for name, cell in cells)
+    kept = "".join(f" || [({literal(name)}, ({value})::VARCHAR)]" for name, value in safe)
+    return (
+        f"map_from_entries(list_filter(list_transform([{shown_cells}], lambda c: (c.k, {shown('c.v', personal)}))"
+        f"{kept}, lambda e: e[2] IS NOT NULL))"
+    )
+
+
+def quarantine_sql(spec: SourceSpec, ctx: Context) -> str:
+    """SELECT over ``_intake``'s rejected rows of what quarantine stores: ``errors`` with every cell as
+    ``shown()`` and filled into its message, the first error's code, column and cell, all messages as ``reason``,
+    and ``record`` (built with the row's errors, by build_intake). The scope too is shown, not stored as found: a
+    shifted row computes it from the wrong cells."""
+    filled = (
+        f"list_transform(list_transform(errors, lambda e: struct_pack(code := e.code, column_name := e.column_name, "
+        f"cell := CASE WHEN e.safe THEN e.cell ELSE {shown('e.cell', ctx.personal)} END, message := e.message)), "
+        f"lambda e: struct_pack(code := e.code, column_name := e.column_name, cell := e.cell, "
+        f"message := replace(e.message, {literal(CELL)}, coalesce(e.cell, ''))))"
+    )
+    return f"""SELECT *, errors[1].code AS reason_code,
+            array_to_string(list_transform(errors, lambda e: e.message), '; ') AS reason,
+            errors[1].column_name AS column_name, errors[1].cell AS cell_text
+        FROM (SELECT source_sheet, source_row, {shown("replace_scope", ctx.personal)} AS replace_scope,
+                     {filled} AS errors, record
+              FROM {INTAKE} WHERE len(errors) > 0)"""
+
+
 def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context) -> None:
-    """Create ``_intake`` from ``_grid``: typed columns, ``errors`` (empty list: the row is good), ``record``
-    (the row's original cells, for quarantine) and ``replace_scope``."""
+    """Create ``_intake`` from ``_grid``: typed columns, ``errors`` (empty list: the row is good),
+    ``replace_scope`` and, for a rejected row, ``record``."""
     names = list(spec.columns)
     nulls = ", ".join(literal(t) for t in NULL_TOKENS)
     cells = ", ".join(
@@ -311,7 +485,7 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
     )
     steps: list[list[str]] = [[], [], []]
     for column in (c for c in spec.columns.values() if c.type in NUMERIC_TYPES):
-        for i, step in enumerate(number_steps(column.name, ctx.styles.get(column.name, "point"))):
+        for i, step in enumerate(number_steps(column.name, ctx.styles.get(column.name))):
             steps[i] += [f"{sql} AS {quote(name)}" for name, sql in step.items()]
     typed, column_errors, extras = [], [], {}
     for column in spec.columns.values():
@@ -319,8 +493,12 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
         typed.append(f"{value} AS {_t(column.name)}")
         column_errors += errors
         extras.update(extra)
-    region_values, region_errors = _region_checks(spec)
-    finals = ", ".join(f"{region_values.get(c.name, _t(c.name))} AS {quote(c.raw_name)}" for c in spec.columns.values())
+    region_values, region_errors = _region_checks(spec, ctx)
+    regions = "".join(f", {sql} AS {quote('r__' + name)}" for name, sql in region_values.items())
+    finals = ", ".join(
+        f"{quote('r__' + c.name) if c.name in region_values else _t(c.name)} AS {quote(c.raw_name)}"
+        for c in spec.columns.values()
+    )
     extra_sql = "".join(f", {sql} AS {quote(n)}" for n, sql in extras.items())
     raw_names = {c.raw_name for c in spec.columns.values()}
     replaced = [f"{sql} AS {quote(n)}" for n, sql in spec.derived.items() if n in raw_names]
@@ -343,15 +521,13 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
         "too_many_fields",
         None,
         "overflow",
-        "'the row has more fields than the header: ' || overflow",
+        literal(f"the row has more fields than the header: {CELL}"),
     )
     rules = [_check(f"coalesce({r.when}, false)", r.code, None, "NULL", literal(r.message)) for r in spec.rules]
-    # a quarantined row keeps its cells as found (a BSN as its pseudonym); built for those rows only: a map per
-    # row costs more than all the checks together
-    record = ", ".join(
-        f"({literal(c.name)}, {quote(c.raw_name) if c.type == 'bsn' else input_column(c.name)})"
-        for c in spec.columns.values()
-    )
+    checks = [summary, overflow, *_row_checks(spec, ctx), *column_errors, *region_errors]
+    cells_found = [(c.name, input_column(c.name)) for c in spec.columns.values() if c.type != "bsn"]
+    pseudonyms = [(c.name, quote(c.raw_name)) for c in spec.columns.values() if c.type == "bsn"]
+    mark_unknown_codes(con, spec)
     con.execute(f"DROP TABLE IF EXISTS {INTAKE}")
     con.execute(
         f"""
@@ -361,10 +537,10 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
         step2 AS (SELECT *{"".join(", " + x for x in steps[1])} FROM step1),
         step3 AS (SELECT *{"".join(", " + x for x in steps[2])} FROM step2),
         typed AS (SELECT *, {", ".join(typed)} FROM step3),
+        regions AS (SELECT *{regions} FROM typed),
         checked AS (
-            SELECT source_sheet, source_row, {finals}{extra_sql}, COLUMNS('^in__'),
-                   [{", ".join([summary, overflow, *column_errors, *region_errors])}] AS errors
-            FROM typed
+            SELECT source_sheet, source_row, {finals}{extra_sql}, COLUMNS('^in__'), [{", ".join(checks)}] AS errors
+            FROM regions
         ),
         derived AS (SELECT *{replace}{added} FROM checked),
         judged AS (
@@ -373,9 +549,10 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
                    ({spec.scope})::VARCHAR AS replace_scope
             FROM derived
         )
+        -- a rejected row keeps its cells as quarantine shows them; built for those rows only: a map per row costs
+        -- more than all the checks together
         SELECT COLUMNS(lambda c: NOT starts_with(c, 'in__')),
-               CASE WHEN len(errors) > 0
-                    THEN map_from_entries(list_filter([{record}], lambda e: e[2] IS NOT NULL)) END AS record
+               CASE WHEN len(errors) > 0 THEN {record_sql(cells_found, pseudonyms, ctx.personal)} END AS record
         FROM judged
         """
     )

@@ -1,5 +1,8 @@
 -- Kerncijfers pivoted to one row per region per year (on that year's classification), with the gemeente each
 -- region belongs to. Codes: gemeente GM + 4 digits, wijk WK + gemeente's 4 + 2, buurt BU + wijk's 6 + 2.
+-- wmo_gepubliceerd / jeugdzorg_gepubliceerd: whether the edition has the Wmo / jeugdzorg topics at all (KWB 2017
+-- and earlier do not); when they are false the counts are NULL because CBS never published them, not because a
+-- cell is secret.
 with kerncijfers as (
     select * from {{ ref('stg_cbs__kerncijfers_wijken_buurten') }}
 ),
@@ -21,6 +24,9 @@ pivoted as (
         max(value) filter (where measure = 'JongerenMetJeugdzorgInNatura')            as jongeren_met_jeugdzorg,
         max(value) filter (where measure = 'PercentageJongerenMetJeugdzorg')          as pct_jongeren_met_jeugdzorg,
         max(value) filter (where measure = 'PersonenPerSoortUitkeringBijstand')       as personen_met_bijstand,
+        bool_or(measure = 'WmoClienten' and value_status <> 'not_published')          as wmo_gepubliceerd,
+        bool_or(measure = 'JongerenMetJeugdzorgInNatura' and value_status <> 'not_published')
+                                                                                      as jeugdzorg_gepubliceerd,
         bool_or(is_voorlopig)                                                         as is_voorlopig,
         bool_or(is_synthetisch)                                                       as is_synthetisch,
         any_value(table_id)                                                           as table_id

@@ -1,26 +1,34 @@
 -- Care use and context from CBS, per gemeente and wijk, on each year's own classification (fct_indicator
--- converts them to the target classification). Numerators and denominators are kept, never rates alone.
+-- converts them to the target classification). Numerators and denominators are kept, never rates alone. Types of
+-- Wmo provision, forms of youth care and referrers are categories of a CBS dimension, mapped by key
+-- (int_cbs_categorieen). A Kerncijfers edition without Wmo or jeugdzorg topics gives no rows for them.
 with kerncijfers as (
     select *, jaar || 'JJ00' as periode
     from {{ ref('int_kerncijfers_per_regio_jaar') }}
     where soort_regio in ('gemeente', 'wijk')
 ),
 
+categorie as (
+    select * from {{ ref('int_cbs_categorieen') }}
+),
+
 wmo_types as (
+    -- the year (the tables hold half years too)
     select
         wmo.regio_code, wmo.periode, wmo.jaar, categorie.code, categorie.naam,
         wmo.value as clienten, wmo.is_voorlopig, wmo.is_synthetisch
     from {{ ref('stg_cbs__wmo_clienten_type_wijk') }} as wmo
-    inner join {{ ref('cbs_categorieen') }} as categorie
-        on categorie.dimensie = 'TypeMaatwerkvoorziening'
-        and (categorie.cbs_sleutel = wmo.voorziening_sleutel or lower(categorie.cbs_titel) = lower(wmo.voorziening_titel))
-    where wmo.measure = 'WmoClienten' and categorie.code <> 'totaal'
+    inner join categorie on categorie.dimensie = 'voorziening' and categorie.cbs_sleutel = wmo.voorziening_sleutel
+    where wmo.measure = 'WmoClienten' and wmo.periode_soort = 'JJ' and categorie.code <> 'totaal'
 ),
 
 jeugd_halfjaar as (
-    select regio_code, periode, jaar, value as jongeren_met_jeugdzorg, is_voorlopig, is_synthetisch
-    from {{ ref('stg_cbs__jeugdzorg_gemeente') }}
-    where measure = 'JongerenMetJeugdzorg' and periode_soort = 'HJ'
+    -- all forms of youth care together
+    select jeugd.regio_code, jeugd.periode, jeugd.jaar, jeugd.value as jongeren_met_jeugdzorg, jeugd.is_voorlopig,
+           jeugd.is_synthetisch
+    from {{ ref('stg_cbs__jeugdzorg_gemeente') }} as jeugd
+    inner join categorie on categorie.dimensie = 'vorm_gemeente' and categorie.cbs_sleutel = jeugd.vorm_sleutel
+    where jeugd.measure = 'JongerenMetJeugdzorg' and jeugd.periode_soort = 'HJ' and categorie.code = 'jeugdzorg'
 ),
 
 verwijzers as (
@@ -32,19 +40,20 @@ verwijzers as (
             = count(trajecten.value) over (partition by trajecten.regio_code, trajecten.periode) as totaal_bekend,
         trajecten.is_voorlopig, trajecten.is_synthetisch
     from {{ ref('stg_cbs__jeugdhulp_verwijzer') }} as trajecten
-    inner join {{ ref('cbs_categorieen') }} as categorie
-        on categorie.dimensie = 'VerwijzerJeugdzorg' and lower(categorie.cbs_titel) = lower(trajecten.verwijzer_titel)
+    inner join categorie on categorie.dimensie = 'verwijzer' and categorie.cbs_sleutel = trajecten.verwijzer_sleutel
 )
 
 {% set kwb_bron = "'CBS Kerncijfers wijken en buurten'" %}
 select {{ indicator_row('WMO_CLIENTEN_PER_1000', 'regio_code', 'periode', teller='wmo_clienten', noemer='inwoners',
         aantal_clienten='wmo_clienten', is_voorlopig='is_voorlopig', is_synthetisch='is_synthetisch', bron=kwb_bron) }}
 from kerncijfers
+where wmo_gepubliceerd
 union all
 select {{ indicator_row('JEUGDZORG_PCT', 'regio_code', 'periode', teller='jongeren_met_jeugdzorg',
         noemer='jongeren_afgeleid', aantal_clienten='jongeren_met_jeugdzorg', is_voorlopig='is_voorlopig',
         is_synthetisch='is_synthetisch', bron=kwb_bron) }}
 from kerncijfers
+where jeugdzorg_gepubliceerd
 union all
 select {{ indicator_row('BIJSTAND_PER_1000', 'regio_code', 'periode', teller='personen_met_bijstand',
         noemer='inwoners', aantal_clienten='personen_met_bijstand', is_voorlopig='is_voorlopig',
@@ -74,6 +83,7 @@ select {{ indicator_row('JEUGDZORG_HALFJAAR_PER_1000', 'jeugd_halfjaar.regio_cod
         bron="'CBS Jongeren met jeugdzorg per half jaar; CBS Kerncijfers wijken en buurten'") }}
 from jeugd_halfjaar
 inner join kerncijfers using (regio_code, jaar)
+where kerncijfers.jongeren_afgeleid is not null  -- no rate without the number of youths
 union all
 select {{ indicator_row('VERWIJZING_PCT', 'regio_code', 'periode', teller='trajecten',
         noemer='case when totaal_bekend then alle_trajecten end', aantal_clienten='trajecten', uitsplitsing='code',

@@ -67,23 +67,25 @@ trendgroepen as (
     group by all
 ),
 
+categorie as (
+    -- types of Wmo provision and forms of youth care, mapped by key (or title where the key is not known)
+    select * from {{ ref('int_cbs_categorieen') }}
+),
+
 cbs_wmo as (
     select kosten.regio_code, kosten.jaar, categorie.code, categorie.naam, kosten.value * 1000 as uitgaven,
            kosten.is_voorlopig, kosten.is_synthetisch
     from {{ ref('stg_cbs__wmo_kosten') }} as kosten
-    inner join {{ ref('cbs_categorieen') }} as categorie
-        on categorie.dimensie = 'TypeMaatwerkvoorziening'
-        and (categorie.cbs_sleutel = kosten.voorziening_sleutel or lower(categorie.cbs_titel) = lower(kosten.voorziening_titel))
-    where kosten.measure = 'GerealiseerdeUitgaven'
+    inner join categorie on categorie.dimensie = 'voorziening' and categorie.cbs_sleutel = kosten.voorziening_sleutel
+    where kosten.measure = 'GerealiseerdeUitgaven' and kosten.periode_soort = 'JJ'
 ),
 
 cbs_jeugd as (
     select kosten.regio_code, kosten.jaar, categorie.code, categorie.naam, kosten.value * 1000 as kosten,
            kosten.is_voorlopig, kosten.is_synthetisch
     from {{ ref('stg_cbs__jeugdzorg_kosten') }} as kosten
-    inner join {{ ref('cbs_categorieen') }} as categorie
-        on categorie.dimensie = 'VormenVanJeugdzorg' and lower(categorie.cbs_titel) = lower(kosten.vorm_titel)
-    where kosten.measure = 'GerealiseerdeKosten'
+    inner join categorie on categorie.dimensie = 'vorm_kosten' and categorie.cbs_sleutel = kosten.vorm_sleutel
+    where kosten.measure = 'GerealiseerdeKosten' and kosten.periode_soort = 'JJ'
 ),
 
 werkelijk_verwacht as (

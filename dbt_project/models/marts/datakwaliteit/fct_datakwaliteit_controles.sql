@@ -1,7 +1,9 @@
 -- Grain: one row per check (kind x table x check): its latest outcome, and its history. Checks are the GX suites
--- (on every raw table and every mart, blocking) and the dbt tests (data tests and unit tests), as recorded in
--- meta.check_results. The checks of the data-quality marts themselves run after these marts are built: their
--- outcome shows here from the next run on.
+-- (on every raw table and every mart, blocking), the dbt tests (data tests and unit tests) and the CBS registry
+-- checks (cbs_check: each CBS table against the registry), as recorded in meta.check_results. The checks of the
+-- data-quality marts themselves run after these marts are built: their outcome shows here from the next run on.
+-- A check runs over the rows of every gemeente: no gemeente_code, and voor_alle_gemeenten (users limited to a
+-- gemeente see every check).
 with results as (
     select * replace (coalesce(object, '(onbekend)') as object) from {{ ref('stg_meta__check_results') }}
 ),
@@ -36,6 +38,8 @@ select
     latest.run_id,
     history.aantal_keer_uitgevoerd,
     history.aantal_keer_mislukt,
-    history.laatst_mislukt_op
+    history.laatst_mislukt_op,
+    null::varchar                                                           as gemeente_code,
+    true                                                                    as voor_alle_gemeenten
 from latest
 inner join history using (soort, object, check_naam)

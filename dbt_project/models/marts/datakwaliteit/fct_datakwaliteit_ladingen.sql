@@ -2,7 +2,10 @@
 -- in and whether it adds up. For a file: rows in the file, loaded and quarantined as the load log says, and the
 -- rows found in raw.<source> and quarantine.<source> for that file and load; is_sluitend when rows in the file =
 -- loaded + quarantined and both are what the tables hold. For a CBS release: observations, cells that are
--- secret, missing (also: not yet available, discontinued) or provisional, and the periods it holds.
+-- secret, missing (also: not yet available, discontinued) or provisional, the registry measures the edition does
+-- not publish at all (loaded as `not_published` cells, never as zeros), and the periods it holds.
+-- gemeente_code: the gemeente a file speaks for (its folder, else the one gemeente all its rows name; none for a
+-- file with rows of several gemeenten, which only users of all gemeenten see); a CBS release is voor_alle_gemeenten.
 with cbs as (
     select
         bron,
@@ -13,7 +16,10 @@ with cbs as (
         min(retrieved_at)                                                            as opgehaald_op,
         count(*)                                                                     as rijen_geladen,
         count(*) filter (where value_status = 'secret')                              as cellen_geheim,
-        count(*) filter (where value_status not in ('ok', 'text', 'secret'))         as cellen_ontbrekend,
+        count(*) filter (where value_status not in ('ok', 'text', 'secret', 'not_published'))
+                                                                                     as cellen_ontbrekend,
+        string_agg(distinct measure, ', ' order by measure) filter (where value_status = 'not_published')
+                                                                                     as maten_niet_gepubliceerd,
         count(*) filter (where is_voorlopig)                                         as cellen_voorlopig,
         min(period_key)                                                              as eerste_periode,
         max(period_key) filter (where value_status = 'ok')                           as laatste_periode,
@@ -31,9 +37,16 @@ counted as (
     group by all
 ),
 
+file_gemeenten as (
+    select bron, file_sha256, case when count(distinct gemeente_code) = 1 then min(gemeente_code) end as gemeente_code
+    from {{ ref('stg_gemeentebestanden__rijen') }}
+    where gemeente_code is not null
+    group by all
+),
+
 files as (
     select
-        loads.*,
+        loads.* replace (coalesce(loads.gemeente_code, file_gemeenten.gemeente_code) as gemeente_code),
         coalesce(counted.rijen_in_raw, 0)                  as rijen_in_raw,
         coalesce(counted.rijen_in_quarantaine_tabel, 0)    as rijen_in_quarantaine_tabel,
         (
@@ -47,64 +60,84 @@ files as (
         and counted.file_sha256 = loads.file_sha256
         and counted.load_id = loads.load_id
         and loads.status = 'loaded'
+    left join file_gemeenten
+        on file_gemeenten.bron = loads.bron
+        and file_gemeenten.file_sha256 = loads.file_sha256
+),
+
+ladingen as (
+    select
+        cbs.bron,
+        'cbs'                                                   as bron_soort,
+        cbs.lading,
+        cbs.bestand,
+        cbs.load_id,
+        cbs.geladen_op,
+        cbs.opgehaald_op,
+        'geladen'                                               as status,
+        null::varchar                                           as foutmelding,
+        null::bigint                                            as rijen_in_bestand,
+        cbs.rijen_geladen,
+        0::bigint                                               as rijen_in_quarantaine,
+        null::bigint                                            as lege_rijen,
+        null::varchar                                           as quarantaine_redenen,
+        null::varchar                                           as waarschuwingen,
+        cbs.rijen_geladen                                       as rijen_in_raw,
+        0::bigint                                               as rijen_in_quarantaine_tabel,
+        true                                                    as is_sluitend,
+        cbs.cellen_geheim,
+        cbs.cellen_ontbrekend,
+        cbs.maten_niet_gepubliceerd,
+        cbs.cellen_voorlopig,
+        cbs.eerste_periode,
+        cbs.laatste_periode,
+        -- the newest release of a table is the one staging reads (cell by cell, older releases fill gaps)
+        cbs.opgehaald_op = max(cbs.opgehaald_op) over (partition by cbs.bron, cbs.bestand) as is_nieuwste_release,
+        cbs.is_synthetisch,
+        null::varchar                                           as gemeente_code,
+        true                                                    as voor_alle_gemeenten
+    from cbs
+    union all
+    select
+        bron,
+        'gemeentebestand',
+        file_sha256,
+        source_file,
+        load_id,
+        started_at,
+        null::timestamptz,
+        case status
+            when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' when 'held' then 'wacht op bevestiging'
+            else 'mislukt'
+        end,
+        foutmelding,
+        rows_in_file,
+        rows_loaded,
+        rows_quarantined,
+        blank_rows,
+        quarantaine_redenen,
+        array_to_string(warnings, '; '),
+        rijen_in_raw,
+        rijen_in_quarantaine_tabel,
+        case
+            when status <> 'loaded' then null
+            else rows_in_file = rows_loaded + rows_quarantined
+                and rows_loaded = rijen_in_raw
+                and rows_quarantined = rijen_in_quarantaine_tabel
+        end,
+        null::bigint,
+        null::bigint,
+        null::varchar,
+        null::bigint,
+        null::varchar,
+        null::varchar,
+        null::boolean,
+        is_synthetisch,
+        gemeente_code,
+        false
+    from files
 )
 
-select
-    cbs.bron,
-    'cbs'                                                   as bron_soort,
-    cbs.lading,
-    cbs.bestand,
-    cbs.load_id,
-    cbs.geladen_op,
-    cbs.opgehaald_op,
-    'geladen'                                               as status,
-    null::varchar                                           as foutmelding,
-    null::bigint                                            as rijen_in_bestand,
-    cbs.rijen_geladen,
-    0::bigint                                               as rijen_in_quarantaine,
-    null::bigint                                            as lege_rijen,
-    null::varchar                                           as quarantaine_redenen,
-    cbs.rijen_geladen                                       as rijen_in_raw,
-    0::bigint                                               as rijen_in_quarantaine_tabel,
-    true                                                    as is_sluitend,
-    cbs.cellen_geheim,
-    cbs.cellen_ontbrekend,
-    cbs.cellen_voorlopig,
-    cbs.eerste_periode,
-    cbs.laatste_periode,
-    -- the newest release of a table is the one staging reads (cell by cell, older releases fill gaps)
-    cbs.opgehaald_op = max(cbs.opgehaald_op) over (partition by cbs.bron, cbs.bestand) as is_nieuwste_release,
-    cbs.is_synthetisch
-from cbs
-union all
-select
-    bron,
-    'gemeentebestand',
-    file_sha256,
-    source_file,
-    load_id,
-    started_at,
-    null::timestamptz,
-    case status when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' else 'mislukt' end,
-    foutmelding,
-    rows_in_file,
-    rows_loaded,
-    rows_quarantined,
-    blank_rows,
-    quarantaine_redenen,
-    rijen_in_raw,
-    rijen_in_quarantaine_tabel,
-    case
-        when status <> 'loaded' then null
-        else rows_in_file = rows_loaded + rows_quarantined
-            and rows_loaded = rijen_in_raw
-            and rows_quarantined = rijen_in_quarantaine_tabel
-    end,
-    null::bigint,
-    null::bigint,
-    null::bigint,
-    null::varchar,
-    null::varchar,
-    null::boolean,
-    is_synthetisch
-from files
+select ladingen.*, namen.gemeente_naam
+from ladingen
+left join ({{ gemeentenamen() }}) as namen using (gemeente_code)

@@ -1,9 +1,10 @@
 -- Grain: one row per wijk per year, on that year's own wijk classification (indeling_jaar = jaar); see
 -- fct_zorggebruik_wijk_geharmoniseerd for the same series on one classification. Wmo clients per 1,000
--- inhabitants computed from the (CBS-rounded) counts. Cells with fewer than 10 clients, and cells CBS kept
--- secret, are suppressed: value NULL, is_onderdrukt true, with the reason.
+-- inhabitants computed from the (CBS-rounded) counts. Cells with fewer than 10 clients, cells CBS kept secret and
+-- years whose Kerncijfers edition has no Wmo figures (2017 and earlier) are suppressed: value NULL, is_onderdrukt
+-- true, with the reason.
 with wijken as (
-    select *, {{ onderdrukt_reden('wmo_clienten') }} as onderdrukt_reden
+    select *, {{ onderdrukt_reden('wmo_clienten', 'wmo_gepubliceerd') }} as onderdrukt_reden
     from {{ ref('int_kerncijfers_per_regio_jaar') }}
     where soort_regio = 'wijk'
 )

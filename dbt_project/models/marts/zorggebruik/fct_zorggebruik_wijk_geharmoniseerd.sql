@@ -1,6 +1,7 @@
 -- Grain: one row per wijk of the target classification (var doelindeling) per year: the Wmo figures of
 -- fct_indicator side by side for the Zorggebruik dashboard. Years before a re-division are converted with the wijk
--- conversion matrix (is_geschat); small and secret cells suppressed.
+-- conversion matrix (is_geschat); small and secret cells suppressed, and so are years whose Kerncijfers edition
+-- has no Wmo figures (fct_indicator has no Wmo row for them).
 with indicators as (
     select * from {{ ref('fct_indicator') }}
     where regio_niveau = 'wijk' and indicator_code in ('INWONERS', 'WMO_CLIENTEN_PER_1000')
@@ -17,8 +18,13 @@ select
     max(waarde) filter (where indicator_code = 'INWONERS')::integer                       as inwoners,
     max(teller) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000')::integer          as wmo_clienten,
     max(waarde) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000')                   as wmo_per_1000,
-    bool_or(is_onderdrukt) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000')        as is_onderdrukt,
-    max(onderdrukt_reden) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000')         as onderdrukt_reden,
+    coalesce(bool_or(is_onderdrukt) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000'), true)
+                                                                                          as is_onderdrukt,
+    coalesce(
+        max(onderdrukt_reden) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000'),
+        case when count(*) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000') = 0
+             then 'CBS: niet gepubliceerd in deze editie' end
+    )                                                                                     as onderdrukt_reden,
     bool_or(is_geschat)                                                                   as is_geschat,
     bool_or(is_voorlopig)                                                                 as is_voorlopig,
     bool_or(is_synthetisch)                                                               as is_synthetisch,

@@ -1,1 +1,1 @@
-{{ stg_cbs('cbs_bevolking_leeftijd', {'Leeftijd': 'leeftijd'}) }}
+{{ stg_cbs('cbs_bevolking_leeftijd', {'geslacht': 'Geslacht', 'leeftijd': 'Leeftijd', 'burgerlijke_staat': 'BurgerlijkeStaat'}) }}

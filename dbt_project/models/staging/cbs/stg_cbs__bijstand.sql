@@ -1,1 +1,1 @@
-{{ stg_cbs('cbs_bijstand', {'Uitkeringsgrondslag': 'grondslag'}) }}
+{{ stg_cbs('cbs_bijstand', {'grondslag': 'Uitkeringsgrondslag'}) }}

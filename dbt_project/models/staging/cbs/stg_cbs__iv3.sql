@@ -1,1 +1,1 @@
-{{ stg_cbs('cbs_iv3', {'TaakveldBalanspost': 'taakveld', 'Categorie': 'categorie', 'Verslagsoort': 'verslagsoort'}) }}
+{{ stg_cbs('cbs_iv3', {'taakveld': ['TaakveldBalanspost', 'FunctieKostenplaatsBalanspost'], 'categorie': 'Categorie', 'verslagsoort': 'Verslagsoort'}) }}

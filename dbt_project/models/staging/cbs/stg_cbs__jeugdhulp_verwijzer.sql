@@ -1,1 +1,1 @@
-{{ stg_cbs('cbs_jeugdhulp_verwijzer', {'VerwijzerJeugdzorg': 'verwijzer'}) }}
+{{ stg_cbs('cbs_jeugdhulp_verwijzer', {'verwijzer': 'VerwijzerJeugdzorg'}) }}

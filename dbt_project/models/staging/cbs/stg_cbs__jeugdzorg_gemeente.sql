@@ -1,1 +1,1 @@
-{{ stg_cbs('cbs_jeugdzorg_gemeente') }}
+{{ stg_cbs('cbs_jeugdzorg_gemeente', {'vorm': 'VormenVanJeugdzorg'}) }}

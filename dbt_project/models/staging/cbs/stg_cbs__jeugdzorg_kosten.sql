@@ -1,1 +1,1 @@
-{{ stg_cbs('cbs_jeugdzorg_kosten', {'VormenVanJeugdzorg': 'vorm'}) }}
+{{ stg_cbs('cbs_jeugdzorg_kosten', {'vorm': 'VormenVanJeugdzorg'}) }}

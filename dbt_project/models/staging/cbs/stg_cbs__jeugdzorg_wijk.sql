@@ -1,1 +1,1 @@
-{{ stg_cbs('cbs_jeugdzorg_wijk') }}
+{{ stg_cbs('cbs_jeugdzorg_wijk', {'vorm': ['VormenVanJeugdzorg', 'TypeJeugdzorg', 'Vormen']}) }}

@@ -1,1 +1,1 @@
-{{ stg_cbs('cbs_wmo_clienten_type_wijk', {'TypeMaatwerkvoorziening': 'voorziening'}) }}
+{{ stg_cbs('cbs_wmo_clienten_type_wijk', {'voorziening': ['TypeMaatwerkarrangement', 'TypeMaatwerkvoorziening']}) }}

@@ -1,1 +1,1 @@
-{{ stg_cbs('cbs_wmo_kosten', {'TypeMaatwerkvoorziening': 'voorziening'}) }}
+{{ stg_cbs('cbs_wmo_kosten', {'voorziening': 'TypeMaatwerkvoorziening'}) }}

@@ -12,6 +12,7 @@ select
     rows_quarantined,
     blank_rows,
     quarantine_reasons,
+    warnings,
     load_id,
     started_at,
     finished_at,

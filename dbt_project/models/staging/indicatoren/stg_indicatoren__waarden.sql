@@ -9,7 +9,7 @@ select
     indicator_naam,
     regio_code,
     case left(regio_code, 2) when 'GM' then 'gemeente' when 'WK' then 'wijk' when 'BU' then 'buurt' end as regio_niveau,
-    'GM' || substr(regio_code, 3, 4)                                                                  as gemeente_code,
+    {{ gemeente_van('regio_code') }}                                                                  as gemeente_code,
     periode,
     cast(left(periode, 4) as integer)                                                                 as jaar,
     waarde,

@@ -1,7 +1,9 @@
--- One row per PC6 postcode per classification year, from the latest table for that year. A postcode that spans
--- several buurten (CBS's address-level file has one row per address) is placed where most of its rows are.
+-- One row per PC6 postcode per classification year, from the latest table for that gemeente and year (a table
+-- for one gemeente replaces only that gemeente's postcodes; loads before that rule had the year as their scope).
+-- A postcode that spans several buurten (CBS's address-level file has one row per address) is placed where most
+-- of its rows are.
 with latest as (
-    {{ latest_load_per_scope(source('raw', 'postcodes')) }}
+    {{ latest_load_per_scope(source('raw', 'postcodes'), scope="gemeente_code || ':' || jaar") }}
 ),
 
 counted as (

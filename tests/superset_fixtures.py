@@ -1,4 +1,5 @@
-"""Session fixtures for the end-to-end tests: a serving file, a running Superset, the provisioned dashboards.
+"""Session fixtures for the end-to-end and security tests: a serving file, a running Superset, the provisioned
+dashboards (a plugin of tests/conftest.py, so tests/e2e and tests/security share one server).
 
 Superset is slow to initialise (~30 s) and to start (~15 s), so everything here is session-scoped and runs once;
 the server always stops in teardown.
@@ -7,7 +8,7 @@ the server always stops in teardown.
 from __future__ import annotations
 
 import json
-import socket
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from superset_e2e import ChartData, inventory
 
 from dashboards.provision import SupersetClient, dashboard_slugs, provision
-from dashboards.serve import start_superset, wait_until_healthy
+from dashboards.serve import free_port, start_superset, wait_until_healthy
 from dashboards.superset_state import Credentials, SupersetState, ensure_state, parse_env_file
 from pipelines.config import Settings
 
@@ -30,12 +31,6 @@ def demo(demo_pipeline: Settings) -> Settings:
 @pytest.fixture(scope="session")
 def serving_db(demo: Settings) -> Path:
     return demo.serving
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -76,10 +71,12 @@ def provisioned(client: SupersetClient, serving_db: Path, superset_state: Supers
 
 @pytest.fixture(scope="session")
 def chart_data() -> ChartData:
-    """The chart's saved query, fresh from DuckDB (force), with dashboard filters added as the dashboard adds them."""
+    """The chart's saved query, fresh from DuckDB (force), with dashboard filters added as the dashboard adds them
+    (and the chart's id, as the dashboard sends it: a viewer gets only saved charts)."""
 
     def fetch(client: SupersetClient, chart_id: int, filters: dict[str, Any]) -> list[dict[str, Any]]:
         context = json.loads(client.request("GET", f"/api/v1/chart/{chart_id}")["result"]["query_context"])
+        context["form_data"]["slice_id"] = chart_id
         for query in context["queries"]:
             query["filters"] += [{"col": col, "op": "IN", "val": [value]} for col, value in filters.items()]
         context["force"] = True
@@ -126,12 +123,22 @@ def dashboards(client: SupersetClient, provisioned: dict[str, Any]) -> dict[str,
 
 @pytest.fixture(scope="session")
 def login_as(
-    superset_url: str, superset_state: SupersetState, provisioned: dict[str, Any]
+    superset_url: str, superset_state: SupersetState, superset_credentials: Credentials, provisioned: dict[str, Any]
 ) -> Callable[[str], SupersetClient]:
-    """A client logged in as one of security.yaml's users, with the password provisioning generated."""
+    """A client logged in as the admin or one of security.yaml's users (with the password provisioning generated);
+    logged in once per user and ten minutes: the login routes are rate-limited, and an access token lasts fifteen
+    minutes (tests later in the session than the e2e tests must not use the session's first `client`)."""
     passwords = parse_env_file(superset_state.home / "users.env")
+    admin = superset_credentials.admin_username.upper()
+    passwords[f"SBM_SUPERSET_PASSWORD_{admin}"] = superset_credentials.admin_password
+    clients: dict[str, tuple[float, SupersetClient]] = {}
 
     def login(username: str) -> SupersetClient:
-        return SupersetClient(superset_url, username, passwords[f"SBM_SUPERSET_PASSWORD_{username.upper()}"])
+        since, client = clients.get(username, (0.0, None))
+        if client is None or time.monotonic() - since > 600:
+            password = passwords[f"SBM_SUPERSET_PASSWORD_{username.upper()}"]
+            client = SupersetClient(superset_url, username, password)
+            clients[username] = (time.monotonic(), client)
+        return client
 
     return login
