@@ -70,7 +70,10 @@ def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
     from pipelines.sources.cbs.registry import load_registry
     from pipelines.sources.cbs.snapshots import SnapshotStore
 
-    settings = Settings.from_env({"SBM_HOME": str(tmp_path_factory.mktemp("demo") / "sbm")})
+    # the demo's files are whole once written: taken without the settle wait (tests/reliability tests that wait),
+    # which a run that reaches the intake within SBM_SETTLE_SECONDS would otherwise leave them to
+    home = tmp_path_factory.mktemp("demo") / "sbm"
+    settings = Settings.from_env({"SBM_HOME": str(home), "SBM_SETTLE_SECONDS": "0"})
     write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), load_registry())
     write_gemeente_files(settings.inbox)
     result = full_refresh(settings)
@@ -79,12 +82,14 @@ def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
 
 
 @pytest.fixture
-def demo_copy(demo_pipeline, settings) -> Settings:
+def demo_copy(demo_pipeline, settings, monkeypatch) -> Settings:
     """A copy of the demo state in this test's own state folder (the `settings` fixture points SBM_HOME there and
-    clears the other state variables), to change without disturbing the session's."""
+    clears the other state variables), to change without disturbing the session's; files a test puts into its
+    inbox are taken without the settle wait, as in the demo's."""
     shutil.copytree(demo_pipeline.home, settings.home, ignore=shutil.ignore_patterns("dagster"), dirs_exist_ok=True)
     settings.dagster_home.mkdir(parents=True)
-    return settings
+    monkeypatch.setenv("SBM_SETTLE_SECONDS", "0")
+    return Settings.from_env()
 
 
 def _words_in(con: duckdb.DuckDBPyConnection, needles: list[str]) -> list[tuple[str, str, str]]:
