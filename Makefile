@@ -13,7 +13,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export UV_PYTHON := $(PYTHON)
 export UV_LINK_MODE := copy
 
-.PHONY: help setup prepare demo-data refresh serve demo test browser benchmark benchmark-scale lint docs clean reset
+.PHONY: help setup prepare demo-data refresh serve demo test test-fast browser benchmark benchmark-scale lint docs clean reset
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,8 +36,8 @@ setup: $(VENV)/.synced $(SUPERSET_VENV)/.synced ## create both virtual environme
 prepare: setup ## parse the dbt project (when it changed) and write the Dagster instance config
 	$(PY) -m pipelines prepare
 
-demo-data: prepare ## write the SYNTHETIC demo region's source data into the state folder
-	$(PY) -m pipelines demo-data
+demo-data: setup ## make the state folder the demo profile's and write its SYNTHETIC source data into it
+	$(PY) -m demo
 
 refresh: prepare ## run the full refresh (ingest, dbt build, GX checks, publish to serving.duckdb)
 	$(PY) -m pipelines refresh
@@ -52,8 +52,11 @@ browser: ## install Debian's chromium and chromedriver for the browser tests, if
 	  echo "installing chromium and chromium-driver with apt-get"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 
-test: prepare browser ## run the whole test suite, including the end-to-end browser test
+test: setup browser ## run the whole test suite, including the end-to-end browser test
 	$(VENV)/bin/pytest
+
+test-fast: setup ## unit tests and the small-graph integration tests (no whole demo pipeline, no Superset)
+	$(VENV)/bin/pytest -m "not slow and not e2e"
 
 benchmark: setup ## median and p95 of the chart-data API over every dashboard chart (needs `make serve` running)
 	$(PY) scripts/benchmark_dashboards.py
@@ -62,11 +65,11 @@ benchmark-scale: prepare ## the pipeline on a region's care data at scale: SIZES
 	$(PY) scripts/benchmark_scale.py --sizes $(or $(SIZES),1M)
 
 docs: prepare ## dbt documentation (models, catalogue, lineage) as one offline page: dbt_project/target/static_index.html
-	$(PY) -m pipelines dbt docs generate --static --quiet
+	$(PY) -m pipelines dbt -- docs generate --static --quiet
 	@echo "open dbt_project/target/static_index.html"
 
 lint: setup ## ruff
-	$(VENV)/bin/ruff check pipelines dashboards tests
+	$(VENV)/bin/ruff check pipelines dashboards demo tests
 
 clean: ## remove build output (dbt target, caches); keeps data and environments
 	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache test-artifacts

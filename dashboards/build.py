@@ -1,10 +1,21 @@
-"""Build dashboards/assets from the compact spec in dashboards/spec: ``python -m dashboards.build``.
+"""Build an installation's dashboards from the compact spec in dashboards/spec: ``python -m dashboards.build``.
 
-The spec says what a person decides (which chart shows what, labels, sources, layout, filters); this module writes
+The spec says what a person decides (which chart shows what, labels, layout, filters); this module writes
 everything Superset's export format needs around it: dataset columns with their types (read from serving.duckdb),
 chart params and the saved ``query_context`` the chart-data API needs, the dashboard layout with every chart's
 uuid, and native filters. Ids are uuid5 of the object's name, so a rebuild gives the same files and provisioning
 overwrites the same objects. The output is exactly what ``dashboards.export`` writes back from a running Superset.
+
+What differs per installation comes from its installation file and its data, never from the spec:
+- ``{vergelijkingsgroep}`` in a title or text is the name of the installation's (first) peer group,
+  ``{vergelijkingsgroep_leden}`` its gemeente codes (for a chart's ``where``), ``{doelindeling}`` its target
+  classification;
+- a filter default ``eigen_gemeente`` is the installation's own gemeente, ``eerste_wijk`` its first wijk,
+  ``laatste`` the latest value of the filter's column (its target classification year while there are no data);
+- a chart's source line lists the sources the indicator catalogue (dim_indicator.bronnen) gives for the chart's
+  ``indicators``; a chart that shows no indicator names its ``source`` itself;
+- where the numbers behind a chart are synthetic (``is_synthetisch`` in its rows), its source line says so and
+  its dashboard opens with that warning; the installation's ``label`` heads every dashboard.
 """
 
 from __future__ import annotations
@@ -21,10 +32,13 @@ import yaml
 
 from dashboards.charts import SpecError, build_chart, stable_uuid
 from dashboards.export import dump_yaml, write_tree
-from dashboards.provision import ASSETS_DIR
 from pipelines.config import Settings
+from pipelines.installation import Installation
 
 SPEC_DIR = Path(__file__).resolve().with_name("spec")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+SYNTHETIC = "synthetische demodata"
+SYNTHETIC_WARNING = "**Let op: dit zijn synthetische demodata**, geen echte cijfers over gemeenten, wijken of inwoners."
 FLAG_COLUMNS = {
     "is_voorlopig": "voorlopig",
     "is_geschat": "geschat",
@@ -63,6 +77,85 @@ def serving_columns(serving: Path, tables: list[str]) -> dict[str, list[tuple[st
     if missing := [table for table in tables if table not in columns]:
         raise SpecError(f"{serving} has no table(s) {missing}; run the pipeline (make refresh) first")
     return columns
+
+
+class Context:
+    """What the build takes from the installation and from the published data (serving.duckdb)."""
+
+    def __init__(self, installation: Installation, conn: duckdb.DuckDBPyConnection) -> None:
+        self.installation, self.conn = installation, conn
+        self.texts = {
+            "vergelijkingsgroep": installation.peer_group.name,
+            "vergelijkingsgroep_leden": ", ".join(f"'{code}'" for code in installation.peer_group.members),
+            "doelindeling": str(installation.target_classification),
+        }
+        self.catalogue = dict(conn.execute("SELECT code, bronnen FROM dim_indicator").fetchall())
+
+    def render(self, value: Any) -> Any:
+        """The spec with the installation's words filled in (``{vergelijkingsgroep}``)."""
+        if isinstance(value, dict):
+            return {key: self.render(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.render(item) for item in value]
+        if isinstance(value, str):
+            def fill(match: re.Match[str]) -> str:
+                if match[1] not in self.texts:
+                    raise SpecError(f"unknown placeholder {match[0]} in {value!r}; known: {sorted(self.texts)}")
+                return self.texts[match[1]]
+
+            return PLACEHOLDER.sub(fill, value)
+        return value
+
+    def _one(self, sql: str, params: list[Any] | None = None) -> Any:
+        row = self.conn.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def default(self, spec: dict[str, Any], table: str) -> Any:
+        """A filter's default: a value, or eigen_gemeente / eerste_wijk / laatste, looked up in the data."""
+        default, own = spec.get("default"), self.installation.own_gemeente
+        target = self.installation.target_classification
+        if default == "eigen_gemeente":
+            return self._one(
+                "SELECT regio_naam FROM dim_regio WHERE regio_code = ? ORDER BY indeling_jaar = ? DESC, indeling_jaar "
+                "DESC LIMIT 1", [own, target]
+            ) or own  # fmt: skip
+        if default == "eerste_wijk":
+            return self._one(
+                f"SELECT {spec['column']} FROM {table} WHERE gemeente_code = ? AND {spec['column']} IS NOT NULL "
+                "ORDER BY wijk_code LIMIT 1", [own]
+            )  # fmt: skip
+        if default == "laatste":  # no data yet (e.g. no cost tables): the year every series is converted to
+            return self._one(f"SELECT max({spec['column']}) FROM {table}") or self.installation.target_classification
+        return default
+
+    def is_synthetic(self, table: str, where: str | None, columns: set[str]) -> bool:
+        """Whether any row behind a chart is synthetic (the marts carry is_synthetisch with every number)."""
+        if "is_synthetisch" not in columns:
+            return False
+        return bool(self._one(f"SELECT bool_or(is_synthetisch) FROM {table} WHERE {where or 'true'}"))
+
+    def source(self, key: str, chart: dict[str, Any], synthetic: bool) -> str:
+        """The chart's source line: the catalogue's sources of its indicators, or its own `source`."""
+        if ("indicators" in chart) == ("source" in chart):
+            raise SpecError(f"chart {key}: give either `indicators` (sources from the catalogue) or `source`")
+        if "source" in chart:
+            text = chart["source"]
+        else:
+            codes = chart["indicators"]
+            if isinstance(codes, str):  # a condition on the catalogue, e.g. in_score
+                sql = f"SELECT code FROM dim_indicator WHERE {codes} ORDER BY code"
+                codes = [c for (c,) in self.conn.execute(sql).fetchall()]
+            if unknown := [code for code in codes if code not in self.catalogue]:
+                raise SpecError(f"chart {key}: indicator(s) {unknown} are not in the indicator catalogue")
+            sources = dict.fromkeys(s.strip() for code in codes for s in self.catalogue[code].split(";"))
+            text = "Bron: " + "; ".join(sources)
+        return f"{text} ({SYNTHETIC})" if synthetic else text
+
+    def heading(self, synthetic: bool) -> str:
+        """What opens a dashboard's first text: the installation's label, and the warning for synthetic data."""
+        label = self.installation.label
+        lines = [f"## {label[:1].upper()}{label[1:]}"] if label else []
+        return "\n".join([*lines, *([SYNTHETIC_WARNING] if synthetic else [])])
 
 
 # ---------------------------------------------------------------------------------------------------- datasets
@@ -160,7 +253,7 @@ def build_dataset(table: str, spec: dict[str, Any], labels: dict[str, str], phys
 
 
 def _native_filter(spec: dict[str, Any], datasets: dict[str, dict[str, Any]], placed: list[tuple[str, int, str]],
-                   ) -> dict[str, Any]:  # fmt: skip
+                   default: Any) -> dict[str, Any]:  # fmt: skip
     """A select filter on one column; it leaves out the charts named in `exclude` and those without the column."""
     column, dataset = spec["column"], datasets[spec["dataset"]]
     if column not in {c["column_name"] for c in dataset["columns"]}:
@@ -170,7 +263,6 @@ def _native_filter(spec: dict[str, Any], datasets: dict[str, dict[str, Any]], pl
         for key, chart_id, table in placed
         if key in spec.get("exclude", []) or column not in {c["column_name"] for c in datasets[table]["columns"]}
     )
-    default = spec.get("default")
     mask: dict[str, Any] = {"extraFormData": {}, "filterState": {}, "ownState": {}}
     if default is not None:
         mask = {
@@ -215,14 +307,16 @@ def _add_sources_row(position: dict[str, Any], spec: dict[str, Any], charts: dic
     position["GRID_ID"]["children"].append(row_id)
     position[row_id] = {"children": [node_id], "id": row_id, "meta": {"background": "BACKGROUND_TRANSPARENT"},
                         "parents": ["ROOT_ID", "GRID_ID"], "type": "ROW"}  # fmt: skip
-    code = "#### Bron per grafiek\n" + "\n".join(lines) + "\n\n(Synthetische demodata.)\n"
+    code = "#### Bron per grafiek\n" + "\n".join(lines) + "\n"
     meta = {"code": code, "height": 12 + 5 * len(lines), "width": 12}
     position[node_id] = {"children": [], "id": node_id, "meta": meta, "parents": ["ROOT_ID", "GRID_ID", row_id],
                          "type": "MARKDOWN"}  # fmt: skip
 
 
 def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], chart_tables: dict[str, str],
-                    datasets: dict[str, dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+                    datasets: dict[str, dict[str, Any]], defaults: dict[str, Any], heading: str = "",
+                    ) -> dict[str, Any]:  # fmt: skip
+    """The dashboard document; `heading` opens its first markdown (label, synthetic-data warning)."""
     position: dict[str, Any] = {
         "DASHBOARD_VERSION_KEY": "v2",
         "GRID_ID": {"children": [], "id": "GRID_ID", "parents": ["ROOT_ID"], "type": "GRID"},
@@ -248,7 +342,10 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
                 position[node_id] = {"children": [], "id": node_id, "meta": meta, "parents": parents, "type": "CHART"}
             else:
                 node_id = f"MARKDOWN-{item['markdown']}"
-                meta = {"code": spec["markdown"][item["markdown"]], "height": item["height"], "width": item["width"]}
+                code = spec["markdown"][item["markdown"]]
+                if heading and not any(key.startswith("MARKDOWN-") for key in position):
+                    code = f"{heading}\n\n{code}"
+                meta = {"code": code, "height": item["height"], "width": item["width"]}
                 position[node_id] = {"children": [], "id": node_id, "meta": meta, "parents": parents,
                                      "type": "MARKDOWN"}  # fmt: skip
             position[row_id]["children"].append(node_id)
@@ -268,7 +365,9 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
         "global_chart_configuration": {},
         "label_colors": {},
         "map_label_colors": {},
-        "native_filter_configuration": [_native_filter(f, datasets, placed) for f in spec.get("filters", [])],
+        "native_filter_configuration": [
+            _native_filter(f, datasets, placed, defaults[f["id"]]) for f in spec.get("filters", [])
+        ],
         "refresh_frequency": 0,
         "shared_label_colors": [],
         "timed_refresh_immune_slices": [],
@@ -292,11 +391,10 @@ def build_dashboard(spec: dict[str, Any], charts: dict[str, dict[str, Any]], cha
 # ---------------------------------------------------------------------------------------------------- the tree
 
 
-def build_tree(serving: Path, spec_dir: Path = SPEC_DIR, assets_dir: Path = ASSETS_DIR) -> dict[str, str]:
-    """{path below assets/: YAML} for the database (kept as committed), datasets, charts and dashboards."""
+def build_tree(serving: Path, installation: Installation, spec_dir: Path = SPEC_DIR) -> dict[str, str]:
+    """{path in the asset tree: YAML} for the database, datasets, charts and dashboards of an installation."""
     datasets_spec, dashboard_specs = load_spec(spec_dir)
-    (database_file,) = sorted((assets_dir / "databases").glob("*.yaml"))
-    database = yaml.safe_load(database_file.read_text("utf-8"))
+    database = yaml.safe_load((spec_dir / "database.yaml").read_text("utf-8"))
     physical = serving_columns(serving, list(datasets_spec["datasets"]))
     datasets = {
         table: build_dataset(table, spec, datasets_spec["labels"], physical[table], database["uuid"])
@@ -305,38 +403,49 @@ def build_tree(serving: Path, spec_dir: Path = SPEC_DIR, assets_dir: Path = ASSE
     folder = f"datasets/{secure_filename(database['database_name'])}"
     tree = {
         "metadata.yaml": dump_yaml({"type": "assets", "version": "1.0.0"}),
-        f"databases/{database_file.name}": database_file.read_text("utf-8"),
+        f"databases/{secure_filename(database['database_name'])}.yaml": dump_yaml(database),
     }
     tree |= {f"{folder}/{table}.yaml": dump_yaml(doc) for table, doc in datasets.items()}
-    for spec in dashboard_specs:
-        charts, chart_tables = {}, {}
-        for key, chart in spec["charts"].items():
-            if chart["dataset"] not in datasets:
-                raise SpecError(f"chart {key}: dataset {chart['dataset']} is not in datasets.yaml")
-            charts[key] = build_chart(key, chart, datasets[chart["dataset"]], spec["slug"])
-            chart_tables[key] = chart["dataset"]
-        for doc in charts.values():
-            path = f"charts/{secure_filename(doc['slice_name'])}.yaml"
-            if path in tree:
-                raise SpecError(f"two charts are called {doc['slice_name']!r}; give them distinct titles")
-            tree[path] = dump_yaml(doc)
-        dashboard = build_dashboard(spec, charts, chart_tables, datasets)
-        tree[f"dashboards/{secure_filename(dashboard['dashboard_title'])}.yaml"] = dump_yaml(dashboard)
+    with duckdb.connect(str(serving), read_only=True) as conn:
+        context = Context(installation, conn)
+        for raw_spec in dashboard_specs:
+            spec = context.render(raw_spec)
+            charts, chart_tables, any_synthetic = {}, {}, False
+            for key, chart in spec["charts"].items():
+                if chart["dataset"] not in datasets:
+                    raise SpecError(f"chart {key}: dataset {chart['dataset']} is not in datasets.yaml")
+                columns = {name for name, _ in physical[chart["dataset"]]}
+                synthetic = context.is_synthetic(chart["dataset"], chart.get("where"), columns)
+                any_synthetic |= synthetic
+                chart = {k: v for k, v in chart.items() if k not in ("indicators", "source")} | {
+                    "source": context.source(key, chart, synthetic)
+                }
+                charts[key] = build_chart(key, chart, datasets[chart["dataset"]], spec["slug"])
+                chart_tables[key] = chart["dataset"]
+            for doc in charts.values():
+                path = f"charts/{secure_filename(doc['slice_name'])}.yaml"
+                if path in tree:
+                    raise SpecError(f"two charts are called {doc['slice_name']!r}; give them distinct titles")
+                tree[path] = dump_yaml(doc)
+            defaults = {f["id"]: context.default(f, f["dataset"]) for f in spec.get("filters", [])}
+            dashboard = build_dashboard(spec, charts, chart_tables, datasets, defaults, context.heading(any_synthetic))
+            tree[f"dashboards/{secure_filename(dashboard['dashboard_title'])}.yaml"] = dump_yaml(dashboard)
     return tree
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--serving", type=Path, default=None, help="serving.duckdb to read column types from")
+    parser.add_argument("--out", type=Path, default=None, help="where to write the tree (default: the state folder's)")
     args = parser.parse_args(argv)
-    serving = args.serving or Settings.from_env().serving
+    settings = Settings.from_env()
+    out = args.out or settings.dashboard_assets
     try:
-        tree = build_tree(serving)
-    except (SpecError, OSError, duckdb.Error) as error:
+        tree = build_tree(settings.serving, settings.installation)
+    except (SpecError, OSError, duckdb.Error, ValueError) as error:
         print(f"[build] ERROR: {error}", file=sys.stderr)
         return 1
-    write_tree(tree)
-    print(f"[build] wrote {len(tree)} files to {ASSETS_DIR} from {SPEC_DIR}")
+    write_tree(tree, out)
+    print(f"[build] wrote {len(tree)} files to {out} from {SPEC_DIR} for {settings.installation.name}")
     return 0
 
 

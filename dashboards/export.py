@@ -1,7 +1,8 @@
-"""Pull dashboards edited in Superset back into dashboards/assets: ``python -m dashboards.export``.
+"""Pull dashboards edited in Superset back into an asset tree: ``python -m dashboards.export [--out DIR]``.
 
-Exports the dashboards that dashboards/assets already holds (plus any given with ``--dashboard ID``) through
-``/api/v1/dashboard/export/`` and writes them normalised, so that ``git diff`` shows only real changes:
+Exports the dashboards that the installation's built tree (``$SBM_SUPERSET_HOME/assets``) already holds (plus
+any given with ``--dashboard ID``) through ``/api/v1/dashboard/export/`` and writes them normalised, so that a diff
+with the build shows only real changes:
 file names without Superset's numeric ids, no timestamp, the serving path back to its placeholder, instance ids
 (dataset and chart ids) removed or renumbered, keys sorted, Dutch text unescaped, long strings as YAML blocks.
 """
@@ -19,14 +20,9 @@ from typing import Any
 
 import yaml
 
-from dashboards.provision import (
-    ASSETS_DIR,
-    SERVING_PATH_PLACEHOLDER,
-    ProvisionError,
-    SupersetClient,
-    default_base_url,
-)
+from dashboards.provision import SERVING_PATH_PLACEHOLDER, ProvisionError, SupersetClient
 from dashboards.superset_state import SupersetState, load_credentials
+from pipelines.config import Settings
 
 DUCKDB_URI = re.compile(r"^duckdb:///(?P<path>[^?]+)(?P<query>\?.*)?$")
 
@@ -153,12 +149,12 @@ def unzip_export(data: bytes) -> dict[str, str]:
         }
 
 
-def export_dashboards(client: SupersetClient, extra_ids: list[int], assets_dir: Path = ASSETS_DIR) -> dict[str, str]:
+def export_dashboards(client: SupersetClient, extra_ids: list[int], assets_dir: Path) -> dict[str, str]:
     uuids = [yaml.safe_load(p.read_text("utf-8"))["uuid"] for p in (assets_dir / "dashboards").glob("*.yaml")]
     listed = client.request("GET", "/api/v1/dashboard/", params={"q": "(columns:!(id,uuid),page_size:100)"})
     ids = sorted({row["id"] for row in listed["result"] if row["uuid"] in uuids} | set(extra_ids))
     if not ids:
-        raise ProvisionError("none of the dashboards in dashboards/assets exists in Superset; provision first")
+        raise ProvisionError(f"none of the dashboards in {assets_dir} exists in Superset; provision first")
     response = client.session.get(
         f"{client.base_url}/api/v1/dashboard/export/", params={"q": f"!({','.join(map(str, ids))})"}, timeout=120
     )
@@ -167,7 +163,7 @@ def export_dashboards(client: SupersetClient, extra_ids: list[int], assets_dir: 
     return normalise(unzip_export(response.content))
 
 
-def write_tree(tree: dict[str, str], assets_dir: Path = ASSETS_DIR) -> None:
+def write_tree(tree: dict[str, str], assets_dir: Path) -> None:
     """Replace the asset tree, so deleted or renamed objects disappear from it too."""
     for old in assets_dir.rglob("*.yaml"):
         old.unlink()
@@ -180,17 +176,19 @@ def write_tree(tree: dict[str, str], assets_dir: Path = ASSETS_DIR) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dashboard", type=int, action="append", default=[], help="also export this dashboard id")
+    parser.add_argument("--out", type=Path, default=None, help="where to write (default: the built tree it replaces)")
     args = parser.parse_args(argv)
-    base_url = default_base_url()
+    settings = Settings.from_env()
     try:
-        credentials = load_credentials(SupersetState.from_env())
-        client = SupersetClient(base_url, credentials.admin_username, credentials.admin_password)
-        tree = export_dashboards(client, args.dashboard)
+        credentials = load_credentials(SupersetState(settings.superset_home))
+        client = SupersetClient(settings.superset_url, credentials.admin_username, credentials.admin_password)
+        tree = export_dashboards(client, args.dashboard, settings.dashboard_assets)
     except (ProvisionError, OSError, ValueError) as error:
         print(f"[export] ERROR: {error}", file=sys.stderr)
         return 1
-    write_tree(tree)
-    print(f"[export] wrote {len(tree)} files to {ASSETS_DIR}; review with: git diff -- dashboards/assets")
+    out = args.out or settings.dashboard_assets
+    write_tree(tree, out)
+    print(f"[export] wrote {len(tree)} files to {out}; compare: diff -r {settings.dashboard_assets} {out}")
     return 0
 
 

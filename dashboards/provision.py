@@ -1,14 +1,15 @@
-"""Provision Superset from the YAML in dashboards/assets: ``python -m dashboards.provision``.
+"""Provision Superset with the installation's dashboards: ``python -m dashboards.provision``.
 
-Zips the asset tree with the serving file's path filled in and posts it to ``/api/v1/assets/import/``, which
-creates or overwrites the database, dataset, charts and dashboards by UUID; then sets up the roles, users and
-row-level security of ``dashboards/security.yaml`` (``dashboards.security``). Running it twice changes nothing.
+Builds the asset tree from dashboards/spec for the installation and its published data (``dashboards.build``,
+written to ``$SBM_SUPERSET_HOME/assets``), zips it with the serving file's path filled in and posts it to
+``/api/v1/assets/import/``, which creates or overwrites the database, dataset, charts and dashboards by UUID;
+then sets up the roles of ``dashboards/security.yaml`` and the installation's users with their row-level security
+(``dashboards.security``). Running it twice changes nothing.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import sys
 import zipfile
 from pathlib import Path
@@ -20,7 +21,6 @@ import yaml
 from dashboards.superset_state import SupersetState, load_credentials
 from pipelines.config import Settings
 
-ASSETS_DIR = Path(__file__).resolve().with_name("assets")
 # The database YAML says `duckdb:///__SBM_SERVING_DUCKDB__?access_mode=read_only`; the absolute path goes here.
 SERVING_PATH_PLACEHOLDER = "__SBM_SERVING_DUCKDB__"
 BUNDLE_ROOT = "sociale_basis_monitor"  # Superset expects every file of a bundle under one top folder
@@ -47,7 +47,7 @@ def render_asset(relative: str, text: str, serving: Path) -> str:
     return text.replace(SERVING_PATH_PLACEHOLDER, serving_uri_path(serving))
 
 
-def build_bundle(serving: Path, assets_dir: Path = ASSETS_DIR) -> bytes:
+def build_bundle(serving: Path, assets_dir: Path) -> bytes:
     """The import zip: ``<root>/metadata.yaml``, ``<root>/databases/…``, ``datasets/``, ``charts/``, ``dashboards/``."""
     if not (assets_dir / "metadata.yaml").is_file():
         raise FileNotFoundError(f"{assets_dir / 'metadata.yaml'} is missing; is {assets_dir} an asset tree?")
@@ -111,41 +111,42 @@ class SupersetClient:
         )
 
 
-def dashboard_slugs(assets_dir: Path = ASSETS_DIR) -> list[str]:
+def dashboard_slugs(assets_dir: Path) -> list[str]:
     """Slugs of the dashboards in the asset tree (for links after provisioning)."""
     docs = (yaml.safe_load(path.read_text("utf-8")) for path in sorted((assets_dir / "dashboards").glob("*.yaml")))
     return [doc["slug"] for doc in docs]
 
 
-def provision(client: SupersetClient, serving: Path, state: SupersetState, assets_dir: Path = ASSETS_DIR) -> list[str]:
-    """Import every asset, then roles, users and row-level security (security.yaml); returns the dashboard URLs."""
-    from dashboards.security import apply_security  # imported here: dashboards.security uses this module's client
+def provision(client: SupersetClient, settings: Settings, state: SupersetState) -> list[str]:
+    """Build the installation's dashboards from its published data, import them, then roles, users and row-level
+    security; returns the dashboard URLs."""
+    # imported here: both modules use this one (the build writes with dashboards.export, security uses the client)
+    from dashboards.build import build_tree
+    from dashboards.export import write_tree
+    from dashboards.security import apply_security
 
-    client.import_assets(build_bundle(serving, assets_dir))
-    apply_security(client, state)
-    return [f"{client.base_url}/superset/dashboard/{slug}/" for slug in dashboard_slugs(assets_dir)]
-
-
-def default_base_url() -> str:
-    """``SBM_SUPERSET_URL``, else the launcher's address: http://127.0.0.1:``SBM_SUPERSET_PORT`` (8088)."""
-    return os.environ.get("SBM_SUPERSET_URL") or f"http://127.0.0.1:{os.environ.get('SBM_SUPERSET_PORT', '8088')}"
+    if not settings.serving.exists():
+        raise ProvisionError(f"{settings.serving} does not exist yet: run the pipeline first (make refresh)")
+    write_tree(build_tree(settings.serving, settings.installation), settings.dashboard_assets)
+    client.import_assets(build_bundle(settings.serving, settings.dashboard_assets))
+    apply_security(client, state, settings.installation.users, settings.dashboard_assets)
+    return [f"{client.base_url}/superset/dashboard/{slug}/" for slug in dashboard_slugs(settings.dashboard_assets)]
 
 
 def main() -> int:
-    settings, state, base_url = Settings.from_env(), SupersetState.from_env(), default_base_url()
-    if not settings.serving.exists():
-        print(f"[provision] note: {settings.serving} does not exist yet; charts fail until the pipeline publishes it")
+    settings = Settings.from_env()
+    state, base_url = SupersetState(settings.superset_home), settings.superset_url
     try:
         credentials = load_credentials(state)
         client = SupersetClient(base_url, credentials.admin_username, credentials.admin_password)
-        urls = provision(client, settings.serving, state)
+        urls = provision(client, settings, state)
     except (ProvisionError, OSError, ValueError) as error:
         print(f"[provision] ERROR: {error}", file=sys.stderr)
         return 1
-    print(f"[provision] imported {ASSETS_DIR} into {base_url} (serving file: {settings.serving})")
+    print(f"[provision] built {settings.dashboard_assets} and imported it into {base_url}")
     for url in urls:
         print(f"[provision] dashboard: {url}")
-    print(f"[provision] users of dashboards/security.yaml: passwords in {state.home / 'users.env'}")
+    print(f"[provision] users of {settings.installation.path}: passwords in {state.home / 'users.env'}")
     return 0
 
 

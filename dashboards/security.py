@@ -1,4 +1,5 @@
-"""Roles, users and row-level security from dashboards/security.yaml, through Superset's security REST API.
+"""Roles from dashboards/security.yaml and the installation's users (installation.yaml ``users``) with their
+row-level security, through Superset's security REST API.
 
 Called by ``dashboards.provision`` after the assets are imported (the permissions name the imported datasets).
 Idempotent: roles, users and RLS rules are found by name and updated in place; a role's permission set is
@@ -17,8 +18,9 @@ from typing import Any
 
 import yaml
 
-from dashboards.provision import ASSETS_DIR, SupersetClient
+from dashboards.provision import SupersetClient
 from dashboards.superset_state import SupersetState, parse_env_file, write_private
+from pipelines.installation import User
 
 SECURITY_FILE = Path(__file__).resolve().with_name("security.yaml")
 GEMEENTE_COLUMN = "gemeente_code"  # datasets with this column get the row-level security filter
@@ -63,7 +65,7 @@ class Datasets:
     database_name: str
 
 
-def provisioned_datasets(client: SupersetClient, assets_dir: Path = ASSETS_DIR) -> Datasets:
+def provisioned_datasets(client: SupersetClient, assets_dir: Path) -> Datasets:
     docs = [yaml.safe_load(path.read_text("utf-8")) for path in sorted((assets_dir / "datasets").rglob("*.yaml"))]
     listed = _all_pages(client, "/api/v1/dataset/", "columns:!(id,uuid,table_name,database.id,database.database_name),")
     by_uuid = {row["uuid"]: row for row in listed}
@@ -111,16 +113,16 @@ def own_query_permissions(granted: set[tuple[str, str]]) -> list[str]:
     )
 
 
-def check_limited_users(security: dict[str, Any], granted: dict[str, set[tuple[str, str]]]) -> None:
+def check_limited_users(users: tuple[User, ...], granted: dict[str, set[tuple[str, str]]]) -> None:
     """A user limited to gemeenten may not write its own queries: refused before anything is provisioned."""
-    for user in security.get("users", []):
-        if user.get("gemeenten") and (found := own_query_permissions(granted[user["role"]])):
+    for user in users:
+        if user.gemeenten and (found := own_query_permissions(granted[user.role])):
             raise ValueError(
-                f"security.yaml: user {user['username']!r} is limited to gemeenten {user['gemeenten']} but role "
-                f"{user['role']!r} lets it write its own queries ({', '.join(found)}). Row-level security filters "
+                f"installation.yaml: user {user.username!r} is limited to gemeenten {list(user.gemeenten)} but role "
+                f"{user.role!r} lets it write its own queries ({', '.join(found)}). Row-level security filters "
                 "the table names it recognises in SQL Lab and Explore, which is no boundary: give a user limited to "
                 "gemeenten a role without SQL Lab and Explore (like Lezer), or an installation of its own with only "
-                "its gemeenten (SBM_GEMEENTEN)."
+                "its gemeenten."
             )
 
 
@@ -151,10 +153,10 @@ def ensure_rls(client: SupersetClient, gemeenten: list[str], role_id: int, datas
     gemeente stay. Two rules with one group key, which Superset joins with OR: `gemeente_code IN (...) OR
     voor_alle_gemeenten` where a dataset has both columns, `gemeente_code IN (...)` elsewhere."""
     if bad := [code for code in gemeenten if not GEMEENTE_CODE.fullmatch(code)]:
-        raise ValueError(f"security.yaml: {bad} are not CBS gemeente codes (GM + 4 digits)")
+        raise ValueError(f"users: {bad} are not CBS gemeente codes (GM + 4 digits)")
     name = f"Alleen {'+'.join(sorted(gemeenten))}"
     body = {
-        "description": "Uit dashboards/security.yaml (dashboards.provision); wijzig het daar.",
+        "description": "Uit de gebruikers van installation.yaml (dashboards.provision); wijzig het daar.",
         "filter_type": "Regular",
         "roles": [role_id],
         "group_key": "gemeente",
@@ -184,16 +186,16 @@ def user_passwords(
     return {name: env.get(key[name]) or stored[key[name]] for name in usernames}
 
 
-def ensure_user(client: SupersetClient, user: dict[str, Any], role_ids: list[int], password: str) -> None:
+def ensure_user(client: SupersetClient, user: User, role_ids: list[int], password: str) -> None:
     body = {
-        "username": user["username"],
-        "first_name": user["first_name"],
-        "last_name": user["last_name"],
-        "email": user["email"],
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
         "active": True,
         "roles": role_ids,
     }
-    found = _by_name(client, "/api/v1/security/users/", "username", user["username"])
+    found = _by_name(client, "/api/v1/security/users/", "username", user.username)
     if found:
         # The password is set when the user is created; later runs leave a changed password alone.
         client.request("PUT", f"/api/v1/security/users/{found['id']}", json=body)
@@ -205,21 +207,22 @@ def load_security(path: Path = SECURITY_FILE) -> dict[str, Any]:
     return yaml.safe_load(path.read_text("utf-8"))
 
 
-def apply_security(client: SupersetClient, state: SupersetState, security: dict[str, Any] | None = None) -> list[str]:
-    """Roles, row-level security and users as security.yaml says; returns the usernames."""
+def apply_security(client: SupersetClient, state: SupersetState, users: tuple[User, ...], assets_dir: Path,
+                   security: dict[str, Any] | None = None) -> list[str]:  # fmt: skip
+    """The roles of security.yaml, then the installation's users with their row-level security; returns the
+    usernames."""
     security = security or load_security()
-    datasets = provisioned_datasets(client)
+    datasets = provisioned_datasets(client, assets_dir)
     granted = {name: role_permissions(client, spec, datasets) for name, spec in security["roles"].items()}
-    check_limited_users(security, granted)
+    check_limited_users(users, granted)
     roles = {name: ensure_role(client, name, _permission_ids(client, perms)) for name, perms in granted.items()}
-    users = security.get("users", [])
-    passwords = user_passwords(state, [user["username"] for user in users])
+    passwords = user_passwords(state, [user.username for user in users])
     for user in users:
-        role_ids = [roles[user["role"]]]
-        if user.get("gemeenten"):
+        role_ids = [roles[user.role]]
+        if user.gemeenten:
             # RLS rules attach to roles: one permission-less role per set of gemeenten carries the filter.
-            region_role = ensure_role(client, region_role_name(user["gemeenten"]), [])
-            ensure_rls(client, user["gemeenten"], region_role, datasets)
+            region_role = ensure_role(client, region_role_name(list(user.gemeenten)), [])
+            ensure_rls(client, list(user.gemeenten), region_role, datasets)
             role_ids.append(region_role)
-        ensure_user(client, user, role_ids, passwords[user["username"]])
-    return [user["username"] for user in users]
+        ensure_user(client, user, role_ids, passwords[user.username])
+    return [user.username for user in users]

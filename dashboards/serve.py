@@ -131,9 +131,9 @@ def start_dagster(settings: Settings, host: str, port: int, workspace: Path = WO
     # `dagster dev` stops its webserver, daemon and code servers cleanly on SIGINT (Ctrl-C); on SIGTERM it
     # leaves a code server behind.
     dagster = _start("Dagster", command, env, log, stop_signal=signal.SIGINT)
-    extra = [name for name in os.environ.get("SBM_DAGSTER_ALLOWED_HOSTS", "").split(",") if name.strip()]
+    allowed = [f"--allowed-host={name}" for name in settings.dagster_allowed_hosts]
     proxy_command = [sys.executable, "-m", "dashboards.dagster_proxy", "--listen", f"{host}:{port}",
-                     "--upstream", f"127.0.0.1:{private}", *(f"--allowed-host={name}" for name in extra)]  # fmt: skip
+                     "--upstream", f"127.0.0.1:{private}", *allowed]  # fmt: skip
     return [dagster, _start("Dagster proxy", proxy_command, dict(os.environ), log)]
 
 
@@ -179,11 +179,10 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def run() -> NoReturn:
-    settings, state = Settings.from_env(), SupersetState.from_env()
-    superset_host = os.environ.get("SBM_SUPERSET_HOST", "127.0.0.1")
-    superset_port = int(os.environ.get("SBM_SUPERSET_PORT", "8088"))
-    dagster_host = os.environ.get("SBM_DAGSTER_HOST", "127.0.0.1")
-    dagster_port = int(os.environ.get("SBM_DAGSTER_PORT", "3000"))
+    settings = Settings.from_env()
+    state = SupersetState(settings.superset_home)
+    superset_host, superset_port = settings.superset_host, settings.superset_port
+    dagster_host, dagster_port = settings.dagster_host, settings.dagster_port
     with_dagster = WORKSPACE.exists()
 
     ensure_port_free(superset_host, superset_port, "SBM_SUPERSET_PORT")
@@ -199,11 +198,13 @@ def run() -> NoReturn:
         superset_url = _local_url(superset_host, superset_port)
         wait_until_healthy(f"{superset_url}/health", superset)
 
-        if not settings.serving.exists():
-            _say(f"note: {settings.serving} does not exist yet; the charts show an error until the pipeline runs")
-        client = SupersetClient(superset_url, credentials.admin_username, credentials.admin_password)
-        dashboards = provision(client, settings.serving, state)
-        _say(f"provisioned dashboards/assets (serving file: {settings.serving})")
+        dashboards = [superset_url]
+        if settings.serving.exists():
+            client = SupersetClient(superset_url, credentials.admin_username, credentials.admin_password)
+            dashboards = provision(client, settings, state)
+            _say(f"provisioned the dashboards of {settings.installation.name} ({settings.dashboard_assets})")
+        else:
+            _say(f"note: {settings.serving} does not exist yet: no dashboards until the pipeline runs (make refresh)")
 
         dagster_line = f"not started: {WORKSPACE} does not exist"
         if with_dagster:
@@ -219,7 +220,7 @@ def run() -> NoReturn:
             + "".join(f"  Superset  {url}\n" for url in dashboards)
             + f"  Dagster   {dagster_line}\n"
             f"  Log in as '{credentials.admin_username}'; the password is in {state.credentials_file}\n"
-            f"  Users of dashboards/security.yaml (Lezer, Analist): passwords in {state.home / 'users.env'}\n"
+            f"  Users of {settings.installation.path.name} (Lezer, Analist): passwords in {state.home / 'users.env'}\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
         )

@@ -1,11 +1,12 @@
 """Superset configuration for the sociale basis monitor.
 
 Loaded by Superset (in .venv-superset) through ``SUPERSET_CONFIG_PATH``; it therefore imports nothing from this
-repository. Every value can be reasoned about from this file and three environment variables:
+repository. Every value can be reasoned about from this file and the environment the launcher
+(``dashboards.superset_state.superset_env``) gives every Superset process, from the pipeline's settings:
 
 - ``SUPERSET_SECRET_KEY`` (required; ``dashboards.superset_state`` generates one into the credentials file),
-- ``SBM_SUPERSET_HOME`` (state folder, default ``$SBM_HOME/superset``, ``SBM_HOME`` default ``<repo>/.sbm``),
-- ``SBM_SUPERSET_PORT`` (default 8088; only used to build links Superset renders for itself).
+- ``SBM_SUPERSET_HOME`` (required: the state folder),
+- ``SBM_SUPERSET_PORT`` (set for the web server; only used to build links Superset renders for itself).
 """
 
 import importlib.util
@@ -25,10 +26,9 @@ def _load_sibling(name: str):  # noqa: ANN202 - a module object
     return module
 
 
-# Same default as pipelines.config.Settings.home, repeated because this file must not import the pipeline package.
-_SBM_HOME = Path(os.environ.get("SBM_HOME") or Path(__file__).resolve().parents[1] / ".sbm")
-STATE_DIR = Path(os.environ.get("SBM_SUPERSET_HOME") or _SBM_HOME / "superset").expanduser().resolve()
-_PORT = int(os.environ.get("SBM_SUPERSET_PORT", "8088"))
+if not os.environ.get("SBM_SUPERSET_HOME"):
+    raise RuntimeError("SBM_SUPERSET_HOME is not set: start Superset with `make serve` (dashboards.serve)")
+STATE_DIR = Path(os.environ["SBM_SUPERSET_HOME"]).expanduser().resolve()
 
 # Left at Superset's placeholder when unset: Superset then refuses to start, which is what we want.
 SECRET_KEY = os.environ.get("SUPERSET_SECRET_KEY") or CHANGE_ME_SECRET_KEY
@@ -99,7 +99,7 @@ D3_TIME_FORMAT = {
 }
 CURRENCIES = ["EUR"]
 
-# No example data: dashboards come only from dashboards/assets (provisioned over the REST API), and the
+# No example data: dashboards come only from the installation's build (provisioned over the REST API), and the
 # welcome page lists those instead of an "examples" tab.
 WELCOME_PAGE_LAST_TAB = "all"
 
@@ -126,8 +126,9 @@ SUPERSET_WEBSERVER_TIMEOUT = 60
 # No cross-origin API clients (nothing embeds these dashboards), and links Superset renders for itself (reports, if
 # ever enabled) point at the loopback address the launcher binds to by default.
 ENABLE_CORS = False
-WEBDRIVER_BASEURL = f"http://127.0.0.1:{_PORT}/"
-WEBDRIVER_BASEURL_USER_FRIENDLY = WEBDRIVER_BASEURL
+if os.environ.get("SBM_SUPERSET_PORT"):  # set for the web server, not for CLI steps
+    WEBDRIVER_BASEURL = f"http://127.0.0.1:{os.environ['SBM_SUPERSET_PORT']}/"
+    WEBDRIVER_BASEURL_USER_FRIENDLY = WEBDRIVER_BASEURL
 
 # Content Security Policy without third-party hosts: no map tiles (no maps here, and no internet on site) and no
 # tracking pixel (Superset's menu bar embeds a scarf.sh image that would phone home from a municipal network).

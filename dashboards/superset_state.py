@@ -54,10 +54,7 @@ class SupersetState:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SupersetState:
-        env = os.environ if environ is None else environ
-        override = env.get("SBM_SUPERSET_HOME")
-        home = Path(override).expanduser().resolve() if override else Settings.from_env(env).home / "superset"
-        return cls(home=home)
+        return cls(home=Settings.from_env(environ).superset_home)
 
     @property
     def credentials_file(self) -> Path:

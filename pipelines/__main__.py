@@ -1,18 +1,20 @@
 """Command line for the data team: ``python -m pipelines <command>`` (the Makefile calls these).
 
+init       write a new installation file: `init --gemeente GM0193 [--peers GM0150,GM0153]` (a proposed peer group)
 prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project if it changed (dagster-dbt needs the manifest),
            make the inbox, and make the state folder private (an existing installation's modes are repaired)
-demo-data  write the SYNTHETIC demo region's source data into the state folder (CBS snapshots, inbox files)
 refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on the persistent instance;
            `refresh --full-refresh` rebuilds the incremental models from every load in raw
 intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141] [--vervang]`
-cbs-check  hold every CBS registry table against its metadata: the stored snapshots, or with --online (or
-           SBM_CBS_MODE=online) the CBS API; prints a report and exits 1 when something differs from the registry
+cbs-check  hold every CBS registry table against its metadata: the stored snapshots, or with --online (or cbs
+           mode online in installation.yaml) the CBS API; prints a report and exits 1 when something differs
 purge      remove delivered originals older than the retention period (also a daily Dagster schedule)
-dbt        run dbt on the warehouse with the pipeline's settings: `dbt build --select stg_zorg__berichtregels+`
+dbt        run dbt on the warehouse with the installation's vars, once no run holds it:
+           `dbt -- build --select stg_zorg__berichtregels+` (everything after `--` is dbt's)
 
 Every command runs with a private umask, and a run starts only when the warehouse is free: runs that died are
-recovered first, a live one is waited for (pipelines/runs.py).
+recovered first, a live one is waited for (pipelines/runs.py). The demo's data come from `python -m demo`
+(make demo-data).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ import time
 from pathlib import Path
 
 from pipelines.config import Settings
-from pipelines.instance import dbt_command, parse_dbt_project, prepare_dagster_home
+from pipelines.installation import InstallationError
+from pipelines.instance import parse_dbt_project, prepare_dagster_home
 from pipelines.state import make_private, private_folder, private_umask
 
 log = logging.getLogger("pipelines")
@@ -42,21 +45,6 @@ def prepare(settings: Settings) -> None:
     ensure_inbox(settings.inbox, source_specs())
     make_private(settings)
     log.info("prepared: Dagster instance %s, dbt manifest %s, inbox %s", instance, manifest, settings.inbox)
-
-
-def demo_data(settings: Settings) -> None:
-    from pipelines.demo.cbs import write_cbs_demo
-    from pipelines.demo.gemeente_files import write_gemeente_files
-    from pipelines.sources.cbs.registry import load_registry
-    from pipelines.sources.cbs.snapshots import SnapshotStore
-    from pipelines.sources.privacy import load_key
-
-    store = SnapshotStore(settings.snapshots / "cbs")
-    snapshots = write_cbs_demo(store, load_registry())
-    log.info("demo data (SYNTHETIC): %d CBS snapshots in %s", len(snapshots), store.root)
-    files = write_gemeente_files(settings.inbox)
-    load_key(settings.pseudonym_key_file)  # the demo's pseudonym key, generated once (unless SBM_PSEUDONYM_KEY)
-    log.info("demo data (SYNTHETIC): %d gemeente files in %s", len(files), settings.inbox)
 
 
 def _run(settings: Settings, job: str, run_config: dict | None = None, asset_selection: list | None = None):
@@ -227,9 +215,14 @@ def cbs_check(settings: Settings, online: bool) -> int:
 
 
 def dbt(settings: Settings, args: list[str]) -> int:
-    """dbt's own command line on the warehouse, once no run holds it (dbt needs the one writer's lock)."""
+    """dbt by hand, on this installation's warehouse with its vars (what the pipeline passes), once no run holds
+    it (dbt needs the one writer's lock)."""
+    import subprocess
+
     import dagster as dg
 
+    from pipelines.config import DBT_PROJECT_DIR
+    from pipelines.instance import dbt_command
     from pipelines.runs import wait_for_warehouse
 
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
@@ -239,44 +232,62 @@ def dbt(settings: Settings, args: list[str]) -> int:
     except KeyboardInterrupt:
         log.error("stopped (Ctrl-C)")
         return 130
-    return dbt_command(settings, *args, check=False).returncode
+    return subprocess.run(dbt_command(settings, *args), cwd=DBT_PROJECT_DIR).returncode
 
 
 def main(argv: list[str] | None = None) -> int:
     private_umask()  # before anything is written; the servers, dbt and run workers inherit it
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["init", "prepare", "refresh", "intake", "cbs-check", "purge", "dbt"])
+    parser.add_argument("path", nargs="?", type=Path, help="intake: the file to load")
+    parser.add_argument("--source", help="intake: subsidies, zorg, initiatieven, voorzieningen, indicatoren, postcodes")
+    parser.add_argument(
+        "--gemeente",
+        help="init: the installation's own gemeente; intake: whose file it is (GM + 4 digits), if it does not say",
+    )
+    parser.add_argument("--peers", help="init: the peer group's members (GM codes, comma-separated); else proposed")
+    parser.add_argument("--force", action="store_true", help="init: overwrite an existing installation file")
+    parser.add_argument(
+        "--vervang", action="store_true", help="intake: load a held file although it removes much of what it replaces"
+    )
+    parser.add_argument("--online", action="store_true", help="cbs-check: ask the CBS API (default: cbs mode)")
+    parser.add_argument(
+        "--full-refresh", action="store_true", help="refresh: rebuild the incremental dbt models from all of raw"
+    )
+    argv = sys.argv[1:] if argv is None else argv
+    dbt_args = argv[1:] if argv[:1] == ["dbt"] else []  # everything after `dbt` (and an optional `--`) is dbt's
+    args = parser.parse_args(argv[: len(argv) - len(dbt_args)])
+    dbt_args = dbt_args[1:] if dbt_args[:1] == ["--"] else dbt_args
     if not log.handlers:  # only our logger: Dagster prints run events through its own console logger
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S"))
         log.addHandler(handler)
     log.setLevel(logging.INFO)
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["dbt"]:  # everything after `dbt` is dbt's
-        return dbt(Settings.from_env(), argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["prepare", "demo-data", "refresh", "intake", "cbs-check", "purge", "dbt"])
-    parser.add_argument("path", nargs="?", type=Path, help="intake: the file to load")
-    parser.add_argument("--source", help="intake: subsidies, zorg, initiatieven, voorzieningen, indicatoren, postcodes")
-    parser.add_argument("--gemeente", help="intake: whose file it is (GM + 4 digits), when the file does not say")
-    parser.add_argument(
-        "--vervang", action="store_true", help="intake: load a held file although it removes much of what it replaces"
-    )
-    parser.add_argument("--online", action="store_true", help="cbs-check: ask the CBS API (default: SBM_CBS_MODE)")
-    parser.add_argument(
-        "--full-refresh", action="store_true", help="refresh: rebuild the incremental dbt models from all of raw"
-    )
-    args = parser.parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+        if args.command == "init":
+            if not args.gemeente:
+                parser.error("init needs --gemeente GM.... (the installation's own gemeente)")
+            from pipelines.init import init, parse_peers
+
+            for line in init(settings, args.gemeente, parse_peers(args.peers), args.force):
+                print(line)
+            return 0
+        log.info("installation: %s", settings.installation.path)  # a missing or bad file stops here
+    except InstallationError as error:
+        log.error("%s", error)
+        return 2
     try:
         if args.command == "prepare":
             prepare(settings)
-        elif args.command == "demo-data":
-            demo_data(settings)
+        elif args.command == "dbt":
+            return dbt(settings, dbt_args)
         elif args.command == "intake":
             if args.path is None or not (args.path.exists() or args.path.is_symlink()):
                 parser.error("intake needs the path of an existing file")
             return intake(settings, args.path, args.source, args.gemeente, args.vervang)
         elif args.command == "cbs-check":
-            return cbs_check(settings, args.online or settings.cbs_online)
+            return cbs_check(settings, args.online or settings.installation.cbs_online)
         elif args.command == "purge":
             return purge(settings)
         else:

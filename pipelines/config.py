@@ -1,27 +1,29 @@
-"""Configuration from environment variables, with documented defaults.
+"""Configuration: where state lives (environment variables, with documented defaults) and what the installation
+monitors (its ``installation.yaml``), read once into one ``Settings`` object.
 
-Every path the project writes lives under one state folder, ``SBM_HOME`` (default: ``.sbm/`` in the
-repository), so a reset is ``rm -rf .sbm``. The README's configuration table mirrors this module.
+Every path the project writes lives under one state folder, ``SBM_HOME`` (default: ``.sbm/`` in the repository),
+so a reset is ``rm -rf .sbm``. The installation file is ``SBM_INSTALLATION`` (default
+``$SBM_HOME/installation.yaml``). The README's configuration table mirrors this module; nothing else reads these
+variables: Dagster gets the object as a resource, dbt its ``--vars`` (``dbt_vars``), the dashboards and the
+servers their fields.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from pipelines.installation import Installation, load_installation
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
-# The demo region and default scope: the 14 Twente gemeenten (CBS codes, unchanged 2015-2024).
-TWENTE = (
-    "GM0141", "GM0147", "GM1774", "GM0153", "GM0158", "GM0163", "GM0164",
-    "GM1735", "GM0168", "GM0173", "GM1742", "GM0183", "GM1700", "GM0189",
-)  # fmt: skip
-CBS_MODES = ("offline", "online")
 # DuckDB's memory_limit for every process that writes the warehouse (Dagster steps, dbt, the intake): beyond it,
 # DuckDB spills to the temp directory instead of failing. Not lower by default: the CBS loader's read_json reserves
 # 2 GB per call (maximum_object_size 1 GB in pipelines/sources/cbs/v3.py and v4.py) and a load makes two calls.
@@ -31,6 +33,15 @@ MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)", re.IGNOR
 
 class ConfigError(ValueError):
     """An environment variable has a value the pipeline cannot use; the message names it."""
+
+
+def _port(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = environ.get(name)
+    if not value:
+        return default
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"{name}={value!r}: expected a port number (1-65535)")
+    return int(value)
 
 
 def _path(environ: Mapping[str, str], name: str, default: Path) -> Path:
@@ -64,11 +75,17 @@ class Settings:
     serving: Path
     snapshots: Path
     dagster_home: Path
-    gemeenten: tuple[str, ...]  # which gemeenten to fetch from CBS (with their wijken and buurten)
-    cbs_online: bool  # online: fetch from the CBS API, then load; offline: load stored snapshots only
     inbox: Path  # gemeente files waiting to be loaded, one subfolder per source (pipelines/sources/files/inbox.py)
     archive: Path  # every file taken from the inbox, unchanged, named by its sha256
     pseudonym_key_file: Path  # HMAC key for BSN pseudonyms when SBM_PSEUDONYM_KEY is not set; generated, mode 0600
+    installation_file: Path
+    superset_home: Path  # Superset's metadata, generated credentials, logs
+    superset_host: str
+    superset_port: int
+    superset_url: str  # where provisioning and export talk to Superset
+    dagster_host: str
+    dagster_port: int
+    dagster_allowed_hosts: tuple[str, ...]  # Host names the Dagster guard accepts besides its own address
     duckdb_memory_limit: str  # e.g. 3GB or 50% (of the machine's memory)
     duckdb_temp: Path  # where DuckDB spills what does not fit
     # the gemeente-file intake (pipelines/sources/files/)
@@ -76,6 +93,21 @@ class Settings:
     replace_max_share: float  # a delivery that would remove more than this share of its scope's rows is held
     earliest_date: date  # dates (and years) before this are rejected as out of range
     archive_retention_days: int  # archived originals (they hold BSNs) are purged this many days after arrival
+    pseudonym_key: str | None = field(default=None, repr=False)  # SBM_PSEUDONYM_KEY: overrides the key file
+    loaded: Installation | None = field(default=None, repr=False)  # the installation file, read and checked
+
+    @property
+    def installation(self) -> Installation:
+        """The installation file as read on load; when there was none, reading it now says how to make one."""
+        return self.loaded or load_installation(self.installation_file)
+
+    @property
+    def dashboard_assets(self) -> Path:
+        """The installation's dashboards as last built and provisioned (Superset's export format)."""
+        return self.superset_home / "assets"
+
+    def with_installation(self, installation: Installation) -> Settings:
+        return dataclasses.replace(self, loaded=installation, installation_file=installation.path)
 
     @property
     def rejected(self) -> Path:
@@ -102,12 +134,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         home = _path(env, "SBM_HOME", REPO_ROOT / ".sbm")
-        mode = env.get("SBM_CBS_MODE", "offline")
-        if mode not in CBS_MODES:
-            raise ConfigError(f"SBM_CBS_MODE={mode!r}: expected one of {', '.join(CBS_MODES)}")
-        gemeenten = tuple(code.strip().upper() for code in env.get("SBM_GEMEENTEN", ",".join(TWENTE)).split(","))
-        if bad := [code for code in gemeenten if not re.fullmatch(r"GM\d{4}", code)]:
-            raise ConfigError(f"SBM_GEMEENTEN: {bad} are not CBS gemeente codes (GM + 4 digits)")
+        installation_file = _path(env, "SBM_INSTALLATION", home / "installation.yaml")
+        superset_port = _port(env, "SBM_SUPERSET_PORT", 8088)
         memory = env.get("SBM_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT).strip()
         if not MEMORY.fullmatch(memory):
             raise ConfigError(f"SBM_DUCKDB_MEMORY_LIMIT={memory!r}: expected an amount such as 3GB or 500MB, or 50%")
@@ -117,33 +145,34 @@ class Settings:
             serving=_path(env, "SBM_SERVING", home / "serving.duckdb"),
             snapshots=_path(env, "SBM_SNAPSHOTS", home / "snapshots"),
             dagster_home=_path(env, "DAGSTER_HOME", home / "dagster"),
-            gemeenten=gemeenten,
-            cbs_online=mode == "online",
             inbox=_path(env, "SBM_INBOX", home / "inbox"),
             archive=_path(env, "SBM_ARCHIVE", home / "archive"),
             pseudonym_key_file=_path(env, "SBM_PSEUDONYM_KEY_FILE", home / "secrets" / "pseudonym.key"),
+            installation_file=installation_file,
+            superset_home=_path(env, "SBM_SUPERSET_HOME", home / "superset"),
+            superset_host=env.get("SBM_SUPERSET_HOST") or "127.0.0.1",
+            superset_port=superset_port,
+            superset_url=(env.get("SBM_SUPERSET_URL") or f"http://127.0.0.1:{superset_port}").rstrip("/"),
+            dagster_host=env.get("SBM_DAGSTER_HOST") or "127.0.0.1",
+            dagster_port=_port(env, "SBM_DAGSTER_PORT", 3000),
+            dagster_allowed_hosts=tuple(
+                name.strip() for name in env.get("SBM_DAGSTER_ALLOWED_HOSTS", "").split(",") if name.strip()
+            ),
             duckdb_memory_limit=memory,
             duckdb_temp=_path(env, "SBM_DUCKDB_TEMP", home / "duckdb_tmp"),
             settle_seconds=_number(env, "SBM_SETTLE_SECONDS", 5, 0, 3600),
             replace_max_share=_number(env, "SBM_REPLACE_MAX_SHARE", 0.5, 0, 1),
             earliest_date=_date(env, "SBM_EARLIEST_DATE", date(1990, 1, 1)),
-            # the installation's `archive.bewaartermijn` (issue 11 moves settings into installation.yaml)
             archive_retention_days=int(_number(env, "SBM_ARCHIVE_RETENTION_DAYS", 90, 1, 36500)),
+            pseudonym_key=env.get("SBM_PSEUDONYM_KEY"),
+            loaded=load_installation(installation_file) if installation_file.is_file() else None,
         )
 
     def duckdb_config(self) -> dict[str, str]:
-        """DuckDB settings for every connection that writes the warehouse."""
+        """DuckDB settings for every connection that writes the warehouse (dbt gets them in ``dbt_vars``)."""
         return {"memory_limit": self.duckdb_memory_limit, "temp_directory": str(self.duckdb_temp)}
 
-    def dbt_env(self) -> dict[str, str]:
-        """Variables dbt's profiles.yml reads, as absolute paths (dbt runs with its own working directory)."""
-        return {"SBM_HOME": str(self.home), **dbt_environment(str(self.warehouse), self.duckdb_config())}
-
-
-def dbt_environment(warehouse: str, duckdb_config: Mapping[str, str]) -> dict[str, str]:
-    """What profiles.yml reads: the warehouse and the DuckDB settings (the Dagster resource holds the same)."""
-    return {
-        "SBM_WAREHOUSE": warehouse,
-        "SBM_DUCKDB_MEMORY_LIMIT": duckdb_config["memory_limit"],
-        "SBM_DUCKDB_TEMP": duckdb_config["temp_directory"],
-    }
+    def dbt_vars(self) -> dict[str, Any]:
+        """Everything dbt reads from outside its project, passed as ``--vars``: the warehouse and DuckDB's settings
+        (profiles.yml) and what the installation decides (doelindeling, min_cell_size, peer groups)."""
+        return {"warehouse": str(self.warehouse), **self.duckdb_config(), **self.installation.dbt_vars()}

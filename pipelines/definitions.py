@@ -31,4 +31,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
 
 
-defs = build_definitions(Settings.from_env())
+@dg.definitions
+def defs() -> dg.Definitions:
+    """What `dagster dev` loads (workspace.yaml): the installation of this environment, read when loaded, not on
+    import, so that importing the pipeline needs no installation file."""
+    return build_definitions(Settings.from_env())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
+import json
 import shutil
 import subprocess
 import sys
@@ -17,16 +17,11 @@ PARSED = DBT_PROJECT_DIR / "target" / "parsed_from.sha256"  # the fingerprint of
 PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
 
 
-def dbt_command(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """dbt of this interpreter's venv in the dbt project, with the variables profiles.yml reads."""
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, **settings.dbt_env()}
-    return subprocess.run([str(dbt), *args], cwd=DBT_PROJECT_DIR, env=env, check=check)
-
-
-def project_fingerprint() -> str:
-    """Every file dbt parses, and the dbt version: the manifest stays valid while this stays the same."""
+def project_fingerprint(settings: Settings) -> str:
+    """Every file dbt parses, the installation's vars and the dbt version: the manifest stays valid while this stays
+    the same."""
     digest = hashlib.sha256(f"dbt-core {version('dbt-core')}, dbt-duckdb {version('dbt-duckdb')}".encode())
+    digest.update(json.dumps(settings.installation.dbt_vars(), sort_keys=True).encode())
     files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     for folder in PROJECT_FOLDERS:
         files += sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
@@ -37,14 +32,20 @@ def project_fingerprint() -> str:
 
 
 def parse_dbt_project(settings: Settings) -> Path:
-    """`dbt parse`, only when the project changed since the manifest was written: dagster-dbt builds its assets
-    from the manifest (a fresh clone has none), and parsing takes seconds."""
-    fingerprint = project_fingerprint()
+    """`dbt parse`, only when the project or the installation's vars changed since the manifest was written:
+    dagster-dbt builds its assets from the manifest (a fresh clone has none), and parsing takes seconds."""
+    fingerprint = project_fingerprint(settings)
     if MANIFEST.exists() and PARSED.exists() and PARSED.read_text() == fingerprint:
         return MANIFEST
-    dbt_command(settings, "parse", "--quiet")
+    subprocess.run(dbt_command(settings, "parse", "--quiet"), cwd=DBT_PROJECT_DIR, check=True)
     PARSED.write_text(fingerprint)
     return MANIFEST
+
+
+def dbt_command(settings: Settings, *args: str) -> list[str]:
+    """A dbt command line for this installation: the venv's dbt, the project's profiles.yml, the vars."""
+    dbt = Path(sys.executable).parent / "dbt"
+    return [str(dbt), *args, "--profiles-dir", str(DBT_PROJECT_DIR), "--vars", json.dumps(settings.dbt_vars())]
 
 
 def prepare_dagster_home(settings: Settings) -> Path:

@@ -27,7 +27,8 @@ def refresh_selection(raw_tables: list[str]) -> dg.AssetSelection:
 cbs_refresh = dg.define_asset_job(
     name="cbs_refresh",
     selection=refresh_selection([family.raw_table for family in load_registry().values()]),
-    description="CBS open data: fetch new releases (SBM_CBS_MODE=online) or reload the snapshots, then rebuild and "
+    description="CBS open data: fetch new releases (cbs mode online in installation.yaml) or reload the snapshots, "
+    "then rebuild and "
     "test everything downstream and publish.",
 )
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from demo.__main__ import INSTALLATION as DEMO_INSTALLATION
+from demo.cbs import write_cbs_demo
 from pipelines.config import Settings
 from pipelines.definitions import build_definitions
-from pipelines.demo.cbs import write_cbs_demo
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.snapshots import SnapshotStore
 
@@ -59,7 +60,7 @@ def run(settings: Settings, label: str) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sbm-bench-") as home:
-        settings = Settings.from_env({"SBM_HOME": home})
+        settings = Settings.from_env({"SBM_HOME": home, "SBM_INSTALLATION": str(DEMO_INSTALLATION)})
         started = time.perf_counter()
         snapshots = write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), load_registry())
         elapsed = time.perf_counter() - started

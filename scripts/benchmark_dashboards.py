@@ -19,8 +19,9 @@ import sys
 import time
 from typing import Any
 
-from dashboards.provision import ProvisionError, SupersetClient, dashboard_slugs, default_base_url
+from dashboards.provision import ProvisionError, SupersetClient, dashboard_slugs
 from dashboards.superset_state import SupersetState, load_credentials
+from pipelines.config import Settings
 
 TARGET_P95_MS = 500
 
@@ -31,10 +32,10 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(1, math.ceil(len(ordered) * fraction)) - 1]
 
 
-def chart_queries(client: SupersetClient) -> list[tuple[str, dict[str, Any]]]:
+def chart_queries(client: SupersetClient, settings: Settings) -> list[tuple[str, dict[str, Any]]]:
     """(dashboard / chart name, query context with the dashboard's default filters) for every chart."""
     queries = []
-    for slug in dashboard_slugs():
+    for slug in dashboard_slugs(settings.dashboard_assets):
         dashboard = client.request("GET", f"/api/v1/dashboard/{slug}")["result"]
         filters = json.loads(dashboard["json_metadata"])["native_filter_configuration"]
         for chart in client.request("GET", f"/api/v1/dashboard/{slug}/charts")["result"]:
@@ -52,13 +53,14 @@ def chart_queries(client: SupersetClient) -> list[tuple[str, dict[str, Any]]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    settings = Settings.from_env()
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--url", default=default_base_url())
+    parser.add_argument("--url", default=settings.superset_url)
     args = parser.parse_args(argv)
     try:
-        credentials = load_credentials(SupersetState.from_env())
+        credentials = load_credentials(SupersetState(settings.superset_home))
         client = SupersetClient(args.url, credentials.admin_username, credentials.admin_password)
-        queries = chart_queries(client)
+        queries = chart_queries(client, settings)
         timings: dict[str, list[float]] = {name: [] for name, _ in queries}
         for _ in range(args.rounds):
             for name, context in queries:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from demo.gemeente_files import synthetic_bsn
 from pipelines.config import Settings
-from pipelines.demo.gemeente_files import synthetic_bsn
 from pipelines.sources.files.inbox import InboxFile
 from pipelines.sources.files.load import Places, Rules, ingest_file
 from pipelines.sources.files.spec import source_specs

@@ -1,9 +1,9 @@
 """Benchmark the whole pipeline on a region's care data at scale: 1, 5, 10 or 50 million invoice lines.
 
-Per size, in a fresh state folder: the demo region's CBS tables (all its wijken and buurten) and postcode table,
-and SYNTHETIC care exports of its 14 gemeenten for 2015-2024 plus the first half of 2025, one CSV per gemeente
-and half year in the documented export format (pipelines/demo/region_care.py). Then, as `make refresh` and the
-inbox sensor would:
+Per size, in a fresh state folder with the demo's installation file: the demo region's CBS tables (all its wijken
+and buurten) and postcode table, and SYNTHETIC care exports of its 14 gemeenten for 2015-2024 plus the first half
+of 2025, one CSV per gemeente and half year in the documented export format (demo/region_care.py). Then, as
+`make refresh` and the inbox sensor would:
 
 - full build: every file of 2015-2024 in the inbox and the full_refresh job (ingest, dbt, checks, publish);
 - increment: the 2025H1 files in the inbox and the gemeente_files job for care (what the inbox sensor starts);
@@ -34,10 +34,11 @@ from pathlib import Path
 
 import duckdb
 
+from demo.__main__ import install_profile
+from demo.cbs import write_cbs_demo
+from demo.gemeente_files import postcode_file
+from demo.region_care import HalfYear, write_care_exports
 from pipelines.config import DBT_PROJECT_DIR, Settings
-from pipelines.demo.cbs import write_cbs_demo
-from pipelines.demo.gemeente_files import postcode_file
-from pipelines.demo.region_care import HalfYear, write_care_exports
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.snapshots import SnapshotStore
 
@@ -158,7 +159,10 @@ def benchmark(label: str, invoice_lines: int, workdir: Path) -> dict:
 
     home = workdir / label
     shutil.rmtree(home, ignore_errors=True)
-    settings = Settings.from_env({**os.environ, "SBM_HOME": str(home)})
+    # the generated region is the demo's: its installation file (a copy of demo/installation.yaml) in the state folder
+    environ = {**os.environ, "SBM_HOME": str(home), "SBM_INSTALLATION": str(home / "installation.yaml")}
+    install_profile(Settings.from_env(environ))
+    settings = Settings.from_env(environ)
     print(f"\n== {label}: {invoice_lines:,} invoice lines, state folder {home}", flush=True)
 
     start = time.perf_counter()

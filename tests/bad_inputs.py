@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from pipelines.demo.common import synthetic_bsn
-from pipelines.demo.gemeente_files import xlsx_bytes
+from demo.common import synthetic_bsn
+from demo.gemeente_files import xlsx_bytes
 
 JW323 = Path(__file__).parent / "fixtures" / "istandaarden" / "JW323.xml"
 EXPORT_HEADER = (

@@ -1,5 +1,9 @@
 """Shared test setup. dagster-dbt reads the dbt manifest when the definitions are imported, and a fresh clone
-has none: parse the project once before any test imports the pipeline."""
+has none: parse the project once before any test imports the pipeline.
+
+Markers: a test that needs the whole demo pipeline (fixture ``demo_pipeline``, or ``faulted_pipeline``: whole
+refreshes killed and recovered) is marked ``slow`` here, as are tests marked so by hand (a whole-graph run of their
+own); ``make test-fast`` leaves out ``slow`` and ``e2e``."""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from faults import STATE_VARIABLES
 
-from pipelines.config import Settings
+from pipelines.config import REPO_ROOT, Settings
 from pipelines.instance import MANIFEST, parse_dbt_project
 from pipelines.sources.files.inbox import inbox_file
 from pipelines.sources.files.load import FileLoad, Places, Rules, ingest_file
@@ -22,27 +27,30 @@ from pipelines.sources.files.spec import source_specs
 # One Superset for the whole session, shared by tests/e2e and tests/security (tests/superset_fixtures.py).
 pytest_plugins = ["superset_fixtures"]
 
-STATE_VARIABLES = (
-    "SBM_WAREHOUSE",
-    "SBM_SERVING",
-    "SBM_SNAPSHOTS",
-    "DAGSTER_HOME",
-    "SBM_INBOX",
-    "SBM_ARCHIVE",
-    "SBM_PSEUDONYM_KEY",
-    "SBM_PSEUDONYM_KEY_FILE",
-)
+DEMO_INSTALLATION = REPO_ROOT / "demo" / "installation.yaml"
+
+
+def demo_settings(home, **environ: str) -> Settings:
+    """A state folder for the demo profile (and any other settings in `environ`)."""
+    return Settings.from_env({"SBM_HOME": str(home), "SBM_INSTALLATION": str(DEMO_INSTALLATION), **environ})
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if not MANIFEST.exists():
-        parse_dbt_project(Settings.from_env())
+        parse_dbt_project(demo_settings(REPO_ROOT / ".sbm"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if {"demo_pipeline", "faulted_pipeline"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
 def settings(tmp_path, monkeypatch) -> Settings:
-    """A state folder of its own for each test."""
+    """A state folder of its own for each test, with the demo profile as its installation."""
     monkeypatch.setenv("SBM_HOME", str(tmp_path / "sbm"))
+    monkeypatch.setenv("SBM_INSTALLATION", str(DEMO_INSTALLATION))
     for name in STATE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     settings = Settings.from_env()
@@ -65,17 +73,12 @@ def full_refresh() -> Callable[[Settings], dg.ExecuteInProcessResult]:
 @pytest.fixture(scope="session")
 def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
     """The synthetic demo region through the whole pipeline, once per session: the state `make demo` builds."""
-    from pipelines.demo.cbs import write_cbs_demo
-    from pipelines.demo.gemeente_files import write_gemeente_files
-    from pipelines.sources.cbs.registry import load_registry
-    from pipelines.sources.cbs.snapshots import SnapshotStore
+    from demo.__main__ import write_demo_data
 
     # the demo's files are whole once written: taken without the settle wait (tests/reliability tests that wait),
     # which a run that reaches the intake within SBM_SETTLE_SECONDS would otherwise leave them to
-    home = tmp_path_factory.mktemp("demo") / "sbm"
-    settings = Settings.from_env({"SBM_HOME": str(home), "SBM_SETTLE_SECONDS": "0"})
-    write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), load_registry())
-    write_gemeente_files(settings.inbox)
+    settings = demo_settings(tmp_path_factory.mktemp("demo") / "sbm", SBM_SETTLE_SECONDS="0")
+    write_demo_data(settings)
     result = full_refresh(settings)
     assert result.success, "the demo pipeline failed; run `make refresh` to see the Dagster log"
     return settings
@@ -167,12 +170,13 @@ class Intake:
     def load(
         self, source: str, name: str, content: bytes | str | None = None, gemeente: str | None = None, **options
     ) -> FileLoad:
-        """Put a file into the inbox (unless content is None: it is there already) and load it."""
+        """Put a file into the inbox (unless content is None: it is there already) and load it (with the product's
+        mapping of the source, unless ``spec`` gives another)."""
         path = self.put(source, name, content, gemeente) if content is not None else self.inbox / source / name
         entry = inbox_file(self.inbox, path, list(source_specs()))
         return ingest_file(
             self.con,
-            source_specs()[source],
+            options.pop("spec", None) or source_specs()[source],
             entry,
             self.places,
             load_id=options.pop("load_id", "test-run"),
@@ -211,7 +215,7 @@ def faulted_pipeline(tmp_path_factory):
     import os
 
     root = tmp_path_factory.mktemp("faulted")
-    settings = Settings.from_env({"SBM_HOME": str(root / "sbm")})
+    settings = demo_settings(root / "sbm")
     # this process prepares the state (as `make prepare demo-data` would) and looks into the Dagster instance: with
     # the umask every process of the product has, so that what it creates is no test of the product's modes
     previous = os.umask(0o077)
@@ -229,7 +233,7 @@ def _faulted_pipeline(root: Path, settings: Settings):
     from bad_inputs import BAD_INPUTS, QUEUED_EXPORTS
     from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
 
-    from pipelines.demo.cbs import write_cbs_demo
+    from demo.cbs import write_cbs_demo
     from pipelines.instance import prepare_dagster_home
     from pipelines.resources import WAREHOUSE_POOL
     from pipelines.runs import run_tags
@@ -245,7 +249,7 @@ def _faulted_pipeline(root: Path, settings: Settings):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(item.content)
     (settings.inbox / "subsidies" / "wachtwoorden.csv").symlink_to("/etc/passwd")
-    sequence = faults.Sequence(settings.home, root / "logs", faults.environment(settings.home, SBM_SETTLE_SECONDS="0"))
+    sequence = faults.Sequence(settings.home, root / "logs", faults.environment(settings, SBM_SETTLE_SECONDS="0"))
 
     # wait: a live run (this test process) holds the warehouse slot
     with sequence.instance() as instance:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.config import REPO_ROOT
+from pipelines.config import REPO_ROOT, Settings
 from pipelines.resources import WAREHOUSE_POOL
 
 STATE_VARIABLES = ("SBM_WAREHOUSE", "SBM_SERVING", "SBM_SNAPSHOTS", "DAGSTER_HOME", "SBM_INBOX", "SBM_ARCHIVE",
@@ -96,9 +96,10 @@ class Sequence:
         return self.finish(step, process)
 
 
-def environment(home: Path, **extra: str) -> dict[str, str]:
+def environment(settings: Settings, **extra: str) -> dict[str, str]:
+    """This process's environment for a command on ``settings``' state folder and installation."""
     env = {k: v for k, v in os.environ.items() if k not in STATE_VARIABLES}
-    return {**env, "SBM_HOME": str(home), **extra}
+    return {**env, "SBM_HOME": str(settings.home), "SBM_INSTALLATION": str(settings.installation_file), **extra}
 
 
 def wait_for(condition: Callable[[], str | bool | None], timeout: float, interval: float = 0.02) -> str | None:

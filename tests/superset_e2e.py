@@ -30,7 +30,7 @@ class KnownValue:
 # ones checks the inputs against the warehouse), with the arithmetic visible.
 KNOWN_VALUES = [
     # Gemeente GM0141 Almelo in 2024: 6,224 Wmo clients among 74,283 inhabitants: 6,224 * 1000 / 74,283 = 83.79.
-    KnownValue("zorggebruik", "Wmo-cliënten per 1.000 inwoners per gemeente (Twente)", {},
+    KnownValue("zorggebruik", "Wmo-cliënten per 1.000 inwoners per gemeente (vergelijkingsgroep Twente)", {},
                {"peildatum": "2024-01-01"}, "wmo_per_1000_gewogen, Almelo", round(6_224 * 1000 / 74_283, 1)),
     # Wijk WK014101 Binnenstad (Almelo) in 2024: the subsidy register holds 12 grants for 203,130.00 euro; 6,325
     # inhabitants: 203,130 / 6,325 = 32.115 -> 32.12 euro per inhabitant.

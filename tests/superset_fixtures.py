@@ -63,9 +63,9 @@ def client(superset_url: str, superset_credentials: Credentials) -> SupersetClie
 
 
 @pytest.fixture(scope="session")
-def provisioned(client: SupersetClient, serving_db: Path, superset_state: SupersetState) -> dict[str, Any]:
+def provisioned(client: SupersetClient, demo: Settings, superset_state: SupersetState) -> dict[str, Any]:
     """Provision once for the session (assets, roles, users, RLS); returns what Superset held right after."""
-    provision(client, serving_db, superset_state)
+    provision(client, demo, superset_state)
     return inventory(client)
 
 
@@ -86,12 +86,12 @@ def chart_data() -> ChartData:
 
 
 @pytest.fixture(scope="session")
-def dashboards(client: SupersetClient, provisioned: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def dashboards(client: SupersetClient, demo: Settings, provisioned: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Per slug: the dashboard's id, its native filters and its charts (id, slice_name, viz_type, dataset, the
     filter columns that apply to it and their defaults), as this instance holds them after the import."""
     tables = dict(provisioned["/api/v1/dataset/"])
     result = {}
-    for slug in dashboard_slugs():
+    for slug in dashboard_slugs(demo.dashboard_assets):
         dashboard = client.request("GET", f"/api/v1/dashboard/{slug}")["result"]
         filters = json.loads(dashboard["json_metadata"])["native_filter_configuration"]
         charts = client.request("GET", f"/api/v1/dashboard/{dashboard['id']}/charts")["result"]
@@ -125,9 +125,9 @@ def dashboards(client: SupersetClient, provisioned: dict[str, Any]) -> dict[str,
 def login_as(
     superset_url: str, superset_state: SupersetState, superset_credentials: Credentials, provisioned: dict[str, Any]
 ) -> Callable[[str], SupersetClient]:
-    """A client logged in as the admin or one of security.yaml's users (with the password provisioning generated);
-    logged in once per user and ten minutes: the login routes are rate-limited, and an access token lasts fifteen
-    minutes (tests later in the session than the e2e tests must not use the session's first `client`)."""
+    """A client logged in as the admin or one of the demo installation's users (with the password provisioning
+    generated); logged in once per user and ten minutes: the login routes are rate-limited, and an access token lasts
+    fifteen minutes (tests later in the session than the e2e tests must not use the session's first `client`)."""
     passwords = parse_env_file(superset_state.home / "users.env")
     admin = superset_credentials.admin_username.upper()
     passwords[f"SBM_SUPERSET_PASSWORD_{admin}"] = superset_credentials.admin_password

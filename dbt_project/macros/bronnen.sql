@@ -10,11 +10,6 @@
     {{ return(['indicatoren', 'initiatieven', 'postcodes', 'subsidies', 'voorzieningen', 'zorg']) }}
 {% endmacro %}
 
-{#- The gemeente of a gemeente, wijk or buurt code: GM0141, WK014101 and BU01410101 all lie in GM0141. -#}
-{% macro gemeente_van(regio_code) -%}
-    'GM' || substr({{ regio_code }}, 3, 4)
-{%- endmacro %}
-
 {#- Every gemeente code with its newest name, to join on gemeente_code. -#}
 {% macro gemeentenamen() -%}
     select gemeente_code, arg_max(gemeente_naam, indeling_jaar) as gemeente_naam

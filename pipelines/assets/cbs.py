@@ -27,13 +27,14 @@ def cbs_family_asset(family: TableFamily) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: DuckDBResource, cbs: CbsSource) -> dg.MaterializeResult:
         store = cbs.store()
+        used = cbs.editions(family)
         new_releases: list[str] = []
         if cbs.online:
-            fetched = fetch_family(cbs.client(), store, family, tuple(cbs.gemeenten))
+            fetched = fetch_family(cbs.client(), store, used, tuple(cbs.gemeenten))
             new_releases = fetched.new
             context.log.info(f"{family.title}: fetched {len(fetched.snapshots)} table(s), new releases: {new_releases}")
         with warehouse.get_connection() as con:
-            result = load_family(con, store, family, load_id=context.run.run_id)
+            result = load_family(con, store, used, load_id=context.run.run_id)
             total = con.execute(f"SELECT count(*) FROM raw.{family.raw_table}").fetchall()[0][0]
         context.log.info(
             f"{family.title}: {len(result.snapshots_loaded)} snapshot(s) loaded "

@@ -15,10 +15,8 @@ model or of a macro it uses, or its config (``meta.dbt_incremental_models`` keep
 
 import hashlib
 import json
-import os
 import shutil
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +27,17 @@ from dagster_dbt import (
     DagsterDbtTranslatorSettings,
     DbtCliResource,
     DbtProject,
-    DbtProjectPreparer,
     dbt_assets,
 )
 from dagster_duckdb import DuckDBResource
 
 from pipelines.checks.results import dbt_check_results, record
-from pipelines.config import DBT_PROJECT_DIR, Settings, dbt_environment
-from pipelines.instance import parse_dbt_project
+from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.resources import WAREHOUSE_POOL
 
+# The manifest comes from `python -m pipelines prepare` (make serve and make refresh run it first): parsing needs the
+# installation's vars, which DbtProject's own prepare_if_dev() would not pass.
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
-if DbtProjectPreparer().using_dagster_dev():  # `dagster dev` picks up edits; tests and `make` prepare it first
-    parse_dbt_project(Settings.from_env())
 KEEP_TARGET_RUNS = 3
 DATA_QUALITY = "tag:datakwaliteit"
 INCREMENTAL_STATE = "meta.dbt_incremental_models"
@@ -107,22 +103,6 @@ def remember_incremental_models(
         con.executemany(f"INSERT OR REPLACE INTO {INCREMENTAL_STATE} VALUES (?, ?)", rows)
 
 
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set variables for a dbt call only: dagster-dbt hands dbt this process's environment, and left set they would
-    steer every later Settings.from_env() in this process."""
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = value
-
-
 def _after_build(
     context: dg.AssetExecutionContext,
     invocation: Any,
@@ -141,19 +121,26 @@ def _after_build(
     context.log.info(f"{recorded} dbt test outcome(s) recorded in meta.check_results")
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource, full_refresh: bool):
-    """`dbt build` of the asset's selection, then its test outcomes into the warehouse (also when tests failed)."""
+def _build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: DuckDBResource,
+    settings: Settings,
+    full_refresh: bool,
+):
+    """`dbt build` of the asset's selection, then its test outcomes into the warehouse (also when tests failed).
+    The warehouse, DuckDB's settings and everything the installation decides reach dbt as --vars
+    (Settings.dbt_vars)."""
     fingerprints = incremental_fingerprints(json.loads(dbt_project.manifest_path.read_text()))
     with warehouse.get_connection() as con:
         stale = stale_incremental_models(con, fingerprints)
     if stale and not full_refresh:
         context.log.info(f"rebuilding from raw: the definition of {', '.join(stale)} changed since they were built")
-    args = ["build", *(["--full-refresh"] if full_refresh or stale else [])]
+    args = ["build", *(["--full-refresh"] if full_refresh or stale else []), "--vars", json.dumps(settings.dbt_vars())]
     invocation = None
     try:
-        with _environment(dbt_environment(warehouse.database, warehouse.connection_config)):
-            invocation = dbt.cli(args, context=context)
-            yield from invocation.stream()
+        invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
     finally:
         if invocation is not None:
             _after_build(context, invocation, warehouse, fingerprints)
@@ -172,9 +159,13 @@ def _dbt_build_assets(name: str, **selection: str) -> dg.AssetsDefinition:
         **selection,
     )
     def _assets(
-        context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource, warehouse: DuckDBResource
+        context: dg.AssetExecutionContext,
+        config: DbtBuildConfig,
+        dbt: DbtCliResource,
+        warehouse: DuckDBResource,
+        settings: dg.ResourceParam[Settings],
     ):
-        yield from _build(context, dbt, warehouse, config.full_refresh)
+        yield from _build(context, dbt, warehouse, settings, config.full_refresh)
 
     return _assets
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.config import Settings
 from pipelines.resources import WAREHOUSE_POOL, Intake
 from pipelines.sources.files import inbox
 from pipelines.sources.files.load import FileLoad, ensure_tables, ingest_file
-from pipelines.sources.files.spec import SourceSpec, source_specs
+from pipelines.sources.files.spec import SourceSpec, source_specs, with_headers
 from pipelines.sources.privacy import load_key
 from pipelines.sources.regions import KNOWN_REGIONS_SOURCE
 
@@ -111,11 +112,17 @@ def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         f"quarantine.{spec.name}, one line per file to meta.file_loads.",
     )
     def _asset(
-        context: dg.AssetExecutionContext, config: IntakeConfig, warehouse: DuckDBResource, intake: Intake
+        context: dg.AssetExecutionContext,
+        config: IntakeConfig,
+        warehouse: DuckDBResource,
+        intake: Intake,
+        settings: dg.ResourceParam[Settings],
     ) -> dg.MaterializeResult:
         entries = _entries(spec, intake, config, context.log)
         context.log.info(f"{spec.name}: {len(entries)} file(s) to load from {Path(intake.inbox) / spec.name}")
-        key = load_key(Path(intake.pseudonym_key_file))
+        key = load_key(Path(intake.pseudonym_key_file), settings.pseudonym_key)
+        # the installation's own header names (installation.yaml column_mappings) on top of the product's mapping
+        installed = with_headers(spec, settings.installation.column_mappings.get(spec.name, {}))
         places, rules = intake.places(), intake.rules()
         for leftover in inbox.remove_leftovers(places.archive, places.scratch):
             context.log.info(f"removed {leftover.name}, left behind by an intake that did not finish")
@@ -124,7 +131,14 @@ def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             ensure_tables(con, spec)  # staging views need the tables even before the first file arrives
             for entry in entries:
                 result = ingest_file(
-                    con, spec, entry, places, load_id=context.run.run_id, key=key, rules=rules, replace=config.replace
+                    con,
+                    installed,
+                    entry,
+                    places,
+                    load_id=context.run.run_id,
+                    key=key,
+                    rules=rules,
+                    replace=config.replace,
                 )
                 _report(context.log, result)
                 results.append(result)

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.checks.gx import Failure, Outcome, validate
+from pipelines.checks.gx import Failure, Outcome, SuiteFileError, validate
 from pipelines.sql import literal, quote
 
 EXAMPLES = 5  # failing values fetched per failed expectation (logged, never stored: one could be a BSN)
@@ -197,13 +197,28 @@ def _columns_check(e: dict, columns: list[str]) -> tuple[bool, Failure | None]:
     return passed, None if passed else Failure(e["type"], None, None, [])
 
 
-def validate_relation(con: duckdb.DuckDBPyConnection, relation: str, suite_file: Path) -> Outcome:
-    """Run a suite on the rows of `relation` (a table, view or parenthesised query with an alias): SQL for what
-    SQL can express, GX on a DataFrame for the rest."""
+def with_parameters(value: Any, parameters: dict[str, Any], suite_file: Path) -> Any:
+    """An expectation with each ``{"$PARAMETER": name}`` replaced by the installation's value, as GX does."""
+    if isinstance(value, dict):
+        if set(value) == {"$PARAMETER"}:
+            if value["$PARAMETER"] not in parameters:
+                raise SuiteFileError(f"{suite_file}: no value for the parameter {value['$PARAMETER']!r}")
+            return parameters[value["$PARAMETER"]]
+        return {k: with_parameters(v, parameters, suite_file) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_parameters(v, parameters, suite_file) for v in value]
+    return value
+
+
+def validate_relation(
+    con: duckdb.DuckDBPyConnection, relation: str, suite_file: Path, parameters: dict[str, Any] | None = None
+) -> Outcome:
+    """Run a suite on the rows of `relation` (a table, view or parenthesised query with an alias), its
+    ``$PARAMETER``s from `parameters`: SQL for what SQL can express, GX on a DataFrame for the rest."""
     spec = json.loads(suite_file.read_text(encoding="utf-8"))
     checks, by_gx, failures, evaluated = [], [], [], 0
     columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-    for e in spec["expectations"]:
+    for e in with_parameters(spec["expectations"], parameters or {}, suite_file):
         if e["type"] == "expect_table_columns_to_match_set" and set(e["kwargs"]) <= {"column_set", "exact_match"}:
             passed, failure = _columns_check(e, columns)
             evaluated += 1
@@ -229,7 +244,7 @@ def validate_relation(con: duckdb.DuckDBPyConnection, relation: str, suite_file:
         failures.append(Failure(check.expectation["type"], check.column, count, examples))
     success = not failures
     if by_gx:
-        outcome = validate(con.execute(f"SELECT * FROM {relation}").df(), suite_file, only=by_gx)
+        outcome = validate(con.execute(f"SELECT * FROM {relation}").df(), suite_file, parameters, only=by_gx)
         evaluated += outcome.evaluated
         failures += outcome.failures
         success = success and outcome.success

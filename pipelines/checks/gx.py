@@ -1,5 +1,8 @@
 """Great Expectations suites (``expectations/*.json``) run on DataFrames read from DuckDB.
 
+What an installation decides enters a suite as a parameter (``{"$PARAMETER": "min_cell_size"}``; the values:
+``Installation.suite_parameters``), never as a number written into the file.
+
 GX 1.x cannot validate DuckDB through SQLAlchemy + duckdb_engine (every expectation errors), so the rows to
 check are read with DuckDB into pandas and validated there; what DuckDB SQL can express runs as SQL instead
 (pipelines/checks/expectations.py). GX is imported lazily, only when a suite needs it (it takes seconds to import),
@@ -86,8 +89,11 @@ def _dataframes():
     return context.data_sources.add_pandas("warehouse")
 
 
-def validate(frame: pd.DataFrame, suite_file: Path, only: list[dict] | None = None) -> Outcome:
-    """Validate a DataFrame with GX against a suite file (or `only` some of its expectations)."""
+def validate(
+    frame: pd.DataFrame, suite_file: Path, parameters: dict[str, Any] | None = None, only: list[dict] | None = None
+) -> Outcome:
+    """Validate a DataFrame with GX against a suite file (or `only` some of its expectations), its
+    ``$PARAMETER``s from `parameters`."""
     suite = load_suite(suite_file, only)
     source = _dataframes()
     known = suite.name in source.get_asset_names()
@@ -96,7 +102,11 @@ def validate(frame: pd.DataFrame, suite_file: Path, only: list[dict] | None = No
     batch = (definitions.get("all_rows") or asset.add_batch_definition_whole_dataframe("all_rows")).get_batch(
         batch_parameters={"dataframe": frame}
     )
-    result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
+    result = batch.validate(
+        suite,
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+        expectation_parameters=parameters,
+    )
     failures = [
         Failure(
             expectation=r.expectation_config.type,

@@ -19,7 +19,9 @@ files' tables (dbt waits for all raw tables), the marts (publish waits for all) 
 """
 
 import hashlib
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import dagster as dg
 import duckdb
@@ -30,6 +32,7 @@ from pipelines.assets.gemeente_files import KNOWN_REGIONS_KEY, asset_key
 from pipelines.checks.expectations import validate_relation
 from pipelines.checks.gx import Outcome, suite_path
 from pipelines.checks.results import CheckResult, record, record_checked_loads, unchecked_loads
+from pipelines.config import Settings
 from pipelines.resources import WAREHOUSE_POOL
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.files.spec import source_specs
@@ -55,10 +58,10 @@ class Target:
     def check_name(self) -> str:
         return f"gx_{self.asset_key.path[-1]}"
 
-    @property
-    def contract(self) -> str:
-        """The version of the suites: a load that passed one version is checked again under another."""
-        digest = hashlib.sha256()
+    def contract(self, parameters: dict[str, Any]) -> str:
+        """The version of the suites and the installation's parameters: a load that passed one version is checked
+        again under another."""
+        digest = hashlib.sha256(json.dumps(parameters, sort_keys=True).encode())
         for name in self.suites:
             digest.update(name.encode() + b"\0" + suite_path(name).read_bytes())
         return digest.hexdigest()
@@ -70,11 +73,11 @@ class Target:
         return f"Great Expectations ({rows}): " + ", ".join(f"expectations/{s}.json" for s in self.suites)
 
 
-def batch(con: duckdb.DuckDBPyConnection, target: Target) -> tuple[str, list[str]]:
+def batch(con: duckdb.DuckDBPyConnection, target: Target, contract: str) -> tuple[str, list[str]]:
     """The rows to check, as a relation, and the loads among them (none for a whole table)."""
     if not target.new_loads:
         return target.table, []
-    loads = unchecked_loads(con, target.table, target.contract)
+    loads = unchecked_loads(con, target.table, contract)
     where = f"load_id IN ({', '.join(literal(load) for load in loads)})" if loads else "false"
     if target.newest_release:
         where += (
@@ -84,14 +87,19 @@ def batch(con: duckdb.DuckDBPyConnection, target: Target) -> tuple[str, list[str
 
 
 def run_check(
-    context: dg.AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection, target: Target
+    context: dg.AssetCheckExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    target: Target,
+    parameters: dict[str, Any],
 ) -> dg.AssetCheckResult:
-    relation, loads = batch(con, target)
+    """Run a target's suites, with the installation's parameters (minimum cell size, target classification)."""
+    contract = target.contract(parameters)
+    relation, loads = batch(con, target, contract)
     rows = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
     if target.new_loads and rows == 0:  # nothing new: every load of the table passed these suites before
         outcomes = [Outcome(name, True, 0, 0, []) for name in target.suites]
     else:
-        outcomes = [validate_relation(con, relation, suite_path(name)) for name in target.suites]
+        outcomes = [validate_relation(con, relation, suite_path(name), parameters) for name in target.suites]
     failures = [failure for outcome in outcomes for failure in outcome.failures]
     for failure in failures:
         context.log.error(f"{target.table}: {failure.describe()}")
@@ -113,7 +121,7 @@ def run_check(
         ],
     )  # fmt: skip  (the outcome for the data-quality marts, without failing values)
     if passed and loads:
-        record_checked_loads(con, context.run.run_id, target.table, target.contract, loads)
+        record_checked_loads(con, context.run.run_id, target.table, contract, loads)
     return dg.AssetCheckResult(
         asset_key=target.asset_key,
         check_name=target.check_name,
@@ -137,12 +145,15 @@ def suite_checks(name: str, targets: list[Target], description: str) -> dg.Asset
     ]
 
     @dg.multi_asset_check(name=name, specs=specs, can_subset=True, pool=WAREHOUSE_POOL, description=description)
-    def _checks(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
+    def _checks(
+        context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource, settings: dg.ResourceParam[Settings]
+    ):
         selected = context.selected_asset_check_keys
+        parameters = settings.installation.suite_parameters()
         with warehouse.get_connection() as con:
             for target in targets:
                 if dg.AssetCheckKey(target.asset_key, target.check_name) in selected:
-                    yield run_check(context, con, target)
+                    yield run_check(context, con, target, parameters)
 
     return _checks
 

@@ -1,7 +1,8 @@
-"""Dagster resources, built from the environment (pipelines/config.py)."""
+"""Dagster resources, built from the one settings object (pipelines/config.py), which is a resource itself."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.sources.cbs.client import CbsClient
+from pipelines.sources.cbs.registry import TableFamily
 from pipelines.sources.cbs.snapshots import SnapshotStore
 from pipelines.sources.files.load import Places, Rules
 
@@ -22,11 +24,24 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 
 
 class CbsSource(dg.ConfigurableResource):
-    """Where CBS data come from: the API and then the snapshot store (online), or the store alone (offline)."""
+    """Where CBS data come from: the API and then the snapshot store (online), or the store alone (offline), for
+    which gemeenten and editions (installation.yaml)."""
 
     snapshots: str
     online: bool = False
     gemeenten: list[str]
+    first_edition: int | None = None  # None: every edition in the registry
+    last_edition: int | None = None
+
+    def editions(self, family: TableFamily) -> TableFamily:
+        """The family with only the editions (years) the installation uses; continuous tables always."""
+
+        def used(edition: str) -> bool:
+            if not edition.isdigit():
+                return True
+            return (self.first_edition or 0) <= int(edition) <= (self.last_edition or 9999)
+
+        return dataclasses.replace(family, tables={e: t for e, t in family.tables.items() if used(e)})
 
     def store(self) -> SnapshotStore:
         return SnapshotStore(Path(self.snapshots) / "cbs")
@@ -65,10 +80,17 @@ class Intake(dg.ConfigurableResource):
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
+    installation = settings.installation
+    first, last = installation.cbs_editions or (None, None)
     return {
+        "settings": settings,
         "warehouse": DuckDBResource(database=str(settings.warehouse), connection_config=settings.duckdb_config()),
         "cbs": CbsSource(
-            snapshots=str(settings.snapshots), online=settings.cbs_online, gemeenten=list(settings.gemeenten)
+            snapshots=str(settings.snapshots),
+            online=installation.cbs_online,
+            gemeenten=list(installation.gemeenten),
+            first_edition=first,
+            last_edition=last,
         ),
         "serving": ServingFile(path=str(settings.serving)),
         "intake": Intake(

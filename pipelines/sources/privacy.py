@@ -30,9 +30,9 @@ class PseudonymKeyError(ValueError):
     """The configured key is unusable; the message says which setting to fix."""
 
 
-def load_key(key_file: Path) -> bytes:
-    """The key from the environment, else from the key file, which is created (mode 0600) if missing."""
-    configured = os.environ.get(KEY_ENV)
+def load_key(key_file: Path, configured: str | None = None) -> bytes:
+    """The configured key (``SBM_PSEUDONYM_KEY``, read by Settings), else the key file, created (mode 0600) if
+    missing."""
     if configured is not None:
         if len(configured) < MIN_KEY_LENGTH:
             raise PseudonymKeyError(f"{KEY_ENV} is set but shorter than {MIN_KEY_LENGTH} characters")

@@ -18,11 +18,12 @@ from superset_e2e import KNOWN_VALUES, RAW_INPUTS, ChartData, KnownValue, invent
 
 from dashboards.build import build_tree
 from dashboards.export import export_dashboards
-from dashboards.provision import ASSETS_DIR, ProvisionError, SupersetClient, dashboard_slugs, provision
+from dashboards.provision import ProvisionError, SupersetClient, dashboard_slugs, provision
 from dashboards.superset_state import Credentials, SupersetState, ensure_state
-from pipelines.config import Settings
+from pipelines.config import REPO_ROOT, Settings
 
 pytestmark = pytest.mark.e2e
+ASSETS_DIR = REPO_ROOT / "demo" / "dashboards"  # the demo profile's dashboards as committed
 
 
 def test_second_initialisation_is_quick(superset_state: SupersetState, superset_credentials: Credentials) -> None:
@@ -35,7 +36,7 @@ def test_second_initialisation_is_quick(superset_state: SupersetState, superset_
 
 
 def test_provisioning_twice_changes_nothing(
-    client: SupersetClient, serving_db: Path, superset_state: SupersetState, provisioned: dict[str, Any]
+    client: SupersetClient, demo: Settings, superset_state: SupersetState, provisioned: dict[str, Any]
 ) -> None:
     assert sorted(name for _, name in provisioned["/api/v1/dashboard/"]) == [
         "Datakwaliteit en verversing", "Sociale basis als ecosysteem", "Wijkprofiel", "Zorggebruik en zorgkosten",
@@ -45,34 +46,35 @@ def test_provisioning_twice_changes_nothing(
     assert {"Lezer", "Analist", "Gemeente GM0141"} <= {name for _, name in provisioned["/api/v1/security/roles/"]}
     assert [name for _, name in provisioned["/api/v1/rowlevelsecurity/"]] == [
         "Alleen GM0141", "Alleen GM0141: rijen voor alle gemeenten"]  # fmt: skip
-    provision(client, serving_db, superset_state)
+    provision(client, demo, superset_state)
     assert inventory(client) == provisioned  # same objects, same ids: overwritten, not duplicated
 
 
 def test_export_of_the_provisioned_instance_is_the_committed_tree(
-    client: SupersetClient, serving_db: Path, superset_state: SupersetState, provisioned: dict[str, Any]
+    client: SupersetClient, demo: Settings, superset_state: SupersetState, provisioned: dict[str, Any]
 ) -> None:
     """The YAML alone recreates everything: exporting what it provisioned gives back every file byte for byte.
 
     Provisioned again first: the browser tests may have run, and Superset's frontend saves state of its own into a
     dashboard an editor opens (seen once in a run: a changed ecosystem dashboard); provisioning overwrites it."""
-    provision(client, serving_db, superset_state)
+    provision(client, demo, superset_state)
     committed = {
         path.relative_to(ASSETS_DIR).as_posix(): path.read_text("utf-8") for path in ASSETS_DIR.rglob("*.yaml")
     }
-    exported = export_dashboards(client, [])
+    exported = export_dashboards(client, [], demo.dashboard_assets)
     assert set(exported) == set(committed)
     changed = [path for path in sorted(committed) if exported[path] != committed[path]]
     diffs = (difflib.unified_diff(committed[p].splitlines(True), exported[p].splitlines(True), p, p) for p in changed)
     assert not changed, "".join(line for diff in diffs for line in diff)
 
 
-def test_committed_tree_is_what_the_spec_builds(serving_db: Path) -> None:
-    """dashboards/assets is dashboards/spec built against the demo's serving file (run `python -m dashboards.build`)."""
+def test_committed_tree_is_what_the_spec_builds(demo: Settings) -> None:
+    """demo/dashboards is dashboards/spec built for the demo profile and its serving file (rebuild it with
+    `python -m dashboards.build --out demo/dashboards` after `make demo-data refresh`)."""
     committed = {
         path.relative_to(ASSETS_DIR).as_posix(): path.read_text("utf-8") for path in ASSETS_DIR.rglob("*.yaml")
     }
-    assert build_tree(serving_db) == committed
+    assert build_tree(demo.serving, demo.installation) == committed
 
 
 def test_database_points_at_the_serving_file_read_only(
@@ -110,7 +112,7 @@ def _matches(row: dict[str, Any], wanted: dict[str, Any]) -> bool:
 
 
 def test_every_dashboard_has_a_hand_computed_value() -> None:
-    assert sorted(known.dashboard for known in KNOWN_VALUES) == sorted(dashboard_slugs())
+    assert sorted(known.dashboard for known in KNOWN_VALUES) == sorted(dashboard_slugs(ASSETS_DIR))
 
 
 @pytest.mark.parametrize("known", KNOWN_VALUES, ids=lambda known: known.dashboard)

@@ -1,4 +1,5 @@
-"""Roles and row-level security of dashboards/security.yaml, against the running Superset."""
+"""Roles of dashboards/security.yaml and the demo installation's users with row-level security, against the running
+Superset."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def test_row_level_security_shows_a_viewer_only_its_gemeente(
     dashboards: dict[str, dict[str, Any]],
     chart_data: ChartData,
 ) -> None:
-    """lezer_almelo (security.yaml: gemeenten GM0141) gets, for every chart and without any dashboard filter,
+    """lezer_almelo (demo/installation.yaml: gemeenten GM0141) gets, for every chart and without any dashboard filter,
     exactly what the admin gets when filtering on Almelo: also the charts that compare all Twentse gemeenten. (The
     data-quality dashboard, whose marts also hold rows for every gemeente: tests/security/test_limited_users.py.)"""
     almelo = login_as("lezer_almelo")
@@ -77,8 +78,7 @@ def test_row_level_security_shows_a_viewer_only_its_gemeente(
             expected = chart_data(client, chart["id"], {"gemeente_code": "GM0141"} if filtered else {})
             assert expected, chart["slice_name"]
             assert _rows(chart_data(almelo, chart["id"], {})) == _rows(expected), chart["slice_name"]
-    (comparison,) = [
-        c for c in dashboards["zorggebruik"]["charts"] if c["slice_name"].endswith("per gemeente (Twente)")
-    ]
+    title = "per gemeente (vergelijkingsgroep Twente)"
+    (comparison,) = [c for c in dashboards["zorggebruik"]["charts"] if c["slice_name"].endswith(title)]
     series = {key for row in chart_data(login_as("lezer_twente"), comparison["id"], {}) for key in row} - {"peildatum"}
     assert len(series) == 14, "a viewer without gemeenten sees all of Twente"

@@ -10,8 +10,8 @@ import httpx
 import pytest
 import respx
 
+from demo.cbs_financien import bijstand_tables
 from pipelines.assets.cbs import cbs_family_asset
-from pipelines.demo.cbs_financien import bijstand_tables
 from pipelines.resources import build_resources
 from pipelines.sources.cbs.registry import load_registry
 
@@ -49,7 +49,7 @@ def test_online_mode_fetches_pages_stores_a_snapshot_and_loads_it(settings):
             return httpx.Response(200, json=body)
 
         data = mock.get(url__startswith=feed).mock(side_effect=page)
-        online = dataclasses.replace(settings, cbs_online=True)
+        online = settings.with_installation(dataclasses.replace(settings.installation, cbs_online=True))
         result = dg.materialize([cbs_family_asset(family)], resources=build_resources(online))
 
     assert result.success
@@ -77,7 +77,7 @@ def test_offline_mode_makes_no_request(settings, demo_store_all):
 
 @pytest.fixture
 def demo_store_all(settings):
-    from pipelines.demo.cbs import write_cbs_demo
+    from demo.cbs import write_cbs_demo
     from pipelines.sources.cbs.snapshots import SnapshotStore
 
     write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), REGISTRY)

@@ -2,15 +2,14 @@
 fixture excerpts of the real files, served as opendata.cbs.nl serves them (tests/real_statline.py): fetched by the
 CBS ingest asset in online mode, stored as a snapshot, loaded, and carried through dbt into fct_indicator.
 
-Only what fct_indicator needs is built, in a temporary warehouse: the Kerncijfers asset, empty raw tables for the
-other sources, and `dbt build --select +fct_indicator` on the 2020 classification (no unit tests: those do not
-depend on data). Expected values are read off the fixture file by hand.
+Only what fct_indicator needs is built, in a temporary warehouse of the tests' second installation
+(tests/fixtures/installations/borne.yaml: the 2020 classification): the Kerncijfers asset, empty raw tables for the
+other sources, and `dbt build --select +fct_indicator` (no unit tests: those do not depend on data). Expected
+values are read off the fixture file by hand.
 """
 
 import dataclasses
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -21,7 +20,8 @@ from real_statline import StatLineV3
 
 from pipelines.assets.cbs import cbs_family_asset
 from pipelines.checks.results import ensure_table as ensure_check_results
-from pipelines.config import DBT_PROJECT_DIR
+from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.instance import dbt_command
 from pipelines.resources import build_resources
 from pipelines.sources.cbs.check import check_offline
 from pipelines.sources.cbs.load import ensure_table
@@ -33,20 +33,19 @@ from pipelines.sources.files.spec import source_specs
 pytestmark = pytest.mark.integration
 REGISTRY = load_registry()
 KWB_2020 = dataclasses.replace(REGISTRY["kerncijfers_wijken_buurten"], tables={"2020": "84799NED"})
+INSTALLATION = Path(__file__).parents[1] / "fixtures" / "installations" / "borne.yaml"
 
 
 @pytest.fixture(scope="module")
 def real_2020(tmp_path_factory):
-    from pipelines.config import Settings
-
     home = tmp_path_factory.mktemp("real") / "sbm"
-    settings = dataclasses.replace(
-        Settings.from_env({"SBM_HOME": str(home)}), cbs_online=True, gemeenten=("GM0141", "GM0147")
-    )
+    # the second installation of the tests: Almelo and Borne, on the 2020 classification
+    settings = Settings.from_env({"SBM_HOME": str(home), "SBM_INSTALLATION": str(INSTALLATION)})
+    online = settings.with_installation(dataclasses.replace(settings.installation, cbs_online=True))
     home.mkdir(parents=True)
     with respx.mock() as router:
         StatLineV3("84799NED", page_size=40).route(router)
-        result = dg.materialize([cbs_family_asset(KWB_2020)], resources=build_resources(settings))
+        result = dg.materialize([cbs_family_asset(KWB_2020)], resources=build_resources(online))
     assert result.success
     with duckdb.connect(str(settings.warehouse)) as con:  # every other source: present, empty
         for family in REGISTRY.values():
@@ -55,13 +54,10 @@ def real_2020(tmp_path_factory):
             ensure_tables(con, spec)
         ensure_check_results(con)
     target = tmp_path_factory.mktemp("dbt")
-    dbt = Path(sys.executable).parent / "dbt"
     build = subprocess.run(
-        [str(dbt), "build", "--select", "+fct_indicator", "--exclude", "resource_type:unit_test",
-         "--vars", "{doelindeling: 2020}", "--target-path", str(target), "--log-path", str(target),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"],
-        cwd=DBT_PROJECT_DIR, env={**os.environ, "SBM_WAREHOUSE": str(settings.warehouse)},
-        capture_output=True, text=True, timeout=600,
+        dbt_command(settings, "build", "--select", "+fct_indicator", "--exclude", "resource_type:unit_test",
+                    "--target-path", str(target), "--log-path", str(target), "--quiet"),
+        cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     return settings, result

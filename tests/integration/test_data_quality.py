@@ -6,8 +6,8 @@ from collections import Counter
 import duckdb
 import pytest
 
+from demo import gemeente_files as demo
 from pipelines.checks.gx_checks import gx_checks
-from pipelines.demo import gemeente_files as demo
 
 pytestmark = pytest.mark.integration
 

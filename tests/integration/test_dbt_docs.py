@@ -1,27 +1,20 @@
 """`dbt docs generate` works offline on the built warehouse and shows the indicator catalogue and the lineage."""
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from pipelines.config import DBT_PROJECT_DIR
+from pipelines.instance import dbt_command
 
 pytestmark = pytest.mark.integration
 
 
 def test_dbt_docs_generate_offline_shows_the_catalogue_and_lineage(demo_pipeline, tmp_path):
-    env = {**os.environ, **demo_pipeline.dbt_env()}
-    dbt = Path(sys.executable).parent / "dbt"
-    subprocess.run(
-        [str(dbt), "docs", "generate", "--static", "--target-path", str(tmp_path), "--quiet"],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
-        check=True,
-    )
+    # as `make docs` runs it (python -m pipelines dbt -- docs generate --static)
+    command = dbt_command(demo_pipeline, "docs", "generate", "--static", "--target-path", str(tmp_path), "--quiet")
+    subprocess.run(command, cwd=DBT_PROJECT_DIR, check=True)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     catalog = json.loads((tmp_path / "catalog.json").read_text())
     seed = "seed.sociale_basis_monitor.indicator_catalog"

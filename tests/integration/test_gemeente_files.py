@@ -8,9 +8,9 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from demo import common
+from demo import gemeente_files as demo
 from pipelines.__main__ import main
-from pipelines.demo import common
-from pipelines.demo import gemeente_files as demo
 
 pytestmark = pytest.mark.integration
 

@@ -9,9 +9,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from demo.region_care import HalfYear, write_care_exports
 from pipelines.config import Settings
 from pipelines.definitions import build_definitions
-from pipelines.demo.region_care import HalfYear, write_care_exports
 
 pytestmark = pytest.mark.integration
 CARE_TABLES = [  # the care chain's tables, compared as well as the marts

@@ -10,11 +10,11 @@ from collections import defaultdict
 import duckdb
 import pytest
 
+from demo.cbs_financien import iv3_tables, wmo_kosten_tables
+from demo.cbs_kerncijfers import bevolking_leeftijd_tables, kerncijfers_documents
+from demo.gemeente_files import subsidies
+from demo.geography import demo_region
 from pipelines.config import DBT_PROJECT_DIR
-from pipelines.demo.cbs_financien import iv3_tables, wmo_kosten_tables
-from pipelines.demo.cbs_kerncijfers import bevolking_leeftijd_tables, kerncijfers_documents
-from pipelines.demo.gemeente_files import subsidies
-from pipelines.demo.geography import demo_region
 from pipelines.sources.cbs.registry import load_registry
 
 pytestmark = pytest.mark.integration
@@ -246,7 +246,7 @@ def test_the_catalogue_covers_every_element_and_every_published_indicator(demo_p
 
 
 def test_almelo_own_care_data_in_2023_from_the_demo_care_history(demo_pipeline):
-    from pipelines.demo.care_history import care_history, in_care
+    from demo.care_history import care_history, in_care
 
     # the trajectories the demo writes as allocations, start/stop reports and invoices (Almelo's export)
     wmo = [t for t in care_history(ALMELO, 0) if t.product.wet == "wmo"]

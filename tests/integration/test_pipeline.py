@@ -1,18 +1,35 @@
-"""The whole asset graph (ingest -> dbt -> GX -> publish) materialised into a temporary state folder."""
+"""The asset graph (ingest -> dbt -> GX -> publish): the demo through all of it once per session (demo_pipeline),
+and what one asset or check does on the smallest part of the graph that shows it, in a temporary state folder."""
 
 import json
 from datetime import UTC, datetime
 
+import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.demo.cbs import write_cbs_demo
-from pipelines.demo.cbs_kerncijfers import kerncijfers_documents
+from demo.cbs import write_cbs_demo
+from demo.cbs_kerncijfers import kerncijfers_documents
+from pipelines.assets.cbs import cbs_family_asset
+from pipelines.definitions import build_definitions
+from pipelines.resources import build_resources
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.snapshots import SnapshotStore
 
 pytestmark = pytest.mark.integration
 FAMILY = load_registry()["kerncijfers_wijken_buurten"]
+RAW = dg.AssetKey(["raw", FAMILY.raw_table])
+STAGING = dg.AssetKey(["staging", "stg_cbs__kerncijfers_wijken_buurten"])
+MART = dg.AssetKey(["marts", "fct_zorggebruik_wijk"])
+SERVING = dg.AssetKey(["serving", "serving_duckdb"])
+
+
+def run(settings, selection):
+    """The full_refresh job on a part of the graph only (as Dagster runs a selection: checks included)."""
+    job = build_definitions(settings).resolve_job_def("full_refresh")
+    repo = build_definitions(settings).get_repository_def()
+    keys = sorted(selection.resolve(repo.asset_graph))
+    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=keys)
 
 
 def mart(settings, sql):
@@ -61,14 +78,15 @@ def test_full_refresh_publishes_wmo_per_1000_computed_from_the_demo_data(demo_pi
         "SELECT DISTINCT jaar <= 2017, is_onderdrukt, onderdrukt_reden FROM fct_zorggebruik_wijk "
         "WHERE wijk_code = 'WK014110' ORDER BY 1",
     ) == [(False, True, "CBS: geheim of onbekend"), (True, True, "CBS: niet gepubliceerd in deze editie")]
-    assert mart(settings, "SELECT DISTINCT bron FROM fct_zorggebruik_wijk") == [
-        ("CBS Kerncijfers wijken en buurten (synthetische demodata)",)
+    # the source names the source; that the rows are synthetic is the flag that travels with them
+    assert mart(settings, "SELECT DISTINCT bron, is_synthetisch FROM fct_zorggebruik_wijk") == [
+        ("CBS Kerncijfers wijken en buurten", True)
     ]
 
 
-def test_a_second_refresh_adds_no_rows(settings, demo_store, full_refresh):
-    assert full_refresh(settings).success
-    assert full_refresh(settings).success
+def test_a_second_load_adds_no_rows(settings, demo_store):
+    for _ in range(2):
+        assert dg.materialize([cbs_family_asset(FAMILY)], resources=build_resources(settings)).success
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         raw = con.execute("SELECT count(*), count(DISTINCT load_id) FROM raw.cbs_kerncijfers_wijken_buurten").fetchall()
     # 11 releases (2020 twice, as CBS released it) x 323 regions (14 gemeenten, 79 wijken, 230 buurten) x 14
@@ -94,19 +112,17 @@ def publish_revised_2023(store, wijk, **values):
     )
 
 
-def test_a_failing_expectation_on_raw_blocks_dbt_and_publish(settings, demo_store, full_refresh):
+def test_a_failing_expectation_on_raw_blocks_dbt(settings, demo_store):
     publish_revised_2023(demo_store, "WK014103", WmoClienten=-40)
 
-    result = full_refresh(settings)
+    result = run(settings, dg.AssetSelection.assets(RAW, STAGING))  # (publish: the next test)
 
     (gx,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_cbs_kerncijfers_wijken_buurten"]
     assert not gx.passed
     failures = gx.metadata["failures"].value
     assert failures == ["expect_column_values_to_be_between on value: 1 unexpected, e.g. [-40.0]"]
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    # every other CBS family loads; the gemeente files wait: their region codes are checked against these regions
-    assert materialized == {f"raw/{family.raw_table}" for family in load_registry().values()}
-    assert not settings.serving.exists()
+    assert materialized == {"raw/cbs_kerncijfers_wijken_buurten"}  # not the dbt model that reads it
     # the outcome is kept for the data-quality marts, without the value found
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         recorded = con.execute(
@@ -116,11 +132,11 @@ def test_a_failing_expectation_on_raw_blocks_dbt_and_publish(settings, demo_stor
     assert recorded == [("fail", 1, "expect_column_values_to_be_between on value: 1 unexpected")]
 
 
-def test_an_implausible_mart_value_blocks_publish(settings, demo_store, full_refresh):
+def test_an_implausible_mart_value_blocks_publish(settings, demo_store):
     # 15 clients among 20 inhabitants passes raw (non-negative) and dbt's sanity range, not the mart suite
     publish_revised_2023(demo_store, "WK014110", AantalInwoners=20, WmoClienten=15)
 
-    result = full_refresh(settings)
+    result = run(settings, dg.AssetSelection.assets(MART).upstream() | dg.AssetSelection.assets(SERVING))
 
     (gx,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "gx_fct_zorggebruik_wijk"]
     assert not gx.passed

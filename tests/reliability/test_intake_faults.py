@@ -15,8 +15,8 @@ import duckdb
 import pytest
 from bad_inputs import BAD_INPUTS, expected, observed
 
+from demo.gemeente_files import xlsx_bytes
 from pipelines.assets.gemeente_files import gemeente_file_assets
-from pipelines.demo.gemeente_files import xlsx_bytes
 from pipelines.publish import publish_intake_view
 from pipelines.resources import build_resources
 from pipelines.sources.files import load as loader
@@ -77,6 +77,7 @@ def asset_run(settings, intake):
     settings = settings.__class__.from_env(
         {
             "SBM_HOME": str(intake.home),
+            "SBM_INSTALLATION": str(settings.installation_file),
             "SBM_WAREHOUSE": str(intake.home / "warehouse.duckdb"),
             "SBM_SETTLE_SECONDS": "1",
         }

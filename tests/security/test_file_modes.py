@@ -2,6 +2,7 @@
 file are readable by the service user only; every process the product starts sets a private umask; `prepare`
 repairs an existing installation; originals are kept only as long as configured."""
 
+import dataclasses
 import os
 import stat
 import time
@@ -10,7 +11,6 @@ import dagster as dg
 import pytest
 
 from pipelines import __main__ as cli
-from pipelines.config import Settings
 from pipelines.resources import build_resources
 from pipelines.retention import DAY, archive_purge, purge_originals
 from pipelines.state import PRIVATE_UMASK
@@ -87,7 +87,7 @@ def test_originals_are_purged_after_the_retention_period_and_raw_stays(intake):
 
 
 def test_the_purge_is_a_daily_job_that_logs_what_it_removed(settings, monkeypatch):
-    settings = Settings.from_env({"SBM_HOME": str(settings.home), "SBM_ARCHIVE_RETENTION_DAYS": "30"})
+    settings = dataclasses.replace(settings, archive_retention_days=30)
     (settings.archive).mkdir(parents=True)
     (settings.archive / "oud.csv").write_text("x")
     later = time.time() + 31 * DAY

@@ -9,6 +9,7 @@ user keeps, the saved charts of its dashboards, is filtered by dataset, on the d
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -16,8 +17,9 @@ from typing import Any
 import pytest
 
 from dashboards.provision import SupersetClient
-from dashboards.security import apply_security, load_security
+from dashboards.security import apply_security
 from dashboards.superset_state import SupersetState
+from pipelines.config import Settings
 
 pytestmark = pytest.mark.security
 
@@ -30,13 +32,13 @@ HIDES_ROWS = {"fct_datakwaliteit_bronnen", "fct_datakwaliteit_ladingen", "fct_da
 
 
 def test_provisioning_refuses_sql_lab_or_explore_to_a_user_limited_to_gemeenten(
-    admin: SupersetClient, superset_state: SupersetState, provisioned: dict[str, Any]
+    admin: SupersetClient, superset_state: SupersetState, demo: Settings, provisioned: dict[str, Any]
 ) -> None:
-    security = copy.deepcopy(load_security())
-    analist = next(user for user in security["users"] if user["role"] == "Analist")
-    security["users"].append({**analist, "username": "analist_almelo", "gemeenten": [ALMELO]})
+    users = demo.installation.users
+    analist = next(user for user in users if user.role == "Analist")
+    limited = dataclasses.replace(analist, username="analist_almelo", gemeenten=(ALMELO,))
     with pytest.raises(ValueError, match="'analist_almelo' is limited to gemeenten") as refused:
-        apply_security(admin, superset_state, security)
+        apply_security(admin, superset_state, (*users, limited), demo.dashboard_assets)
     for permission in ("can_execute_sql_query on SQLLab", "can_explore on Superset", "database_access on"):
         assert permission in str(refused.value)
     users = admin.request("GET", "/api/v1/security/users/", params={"q": "(page_size:100)"})["result"]

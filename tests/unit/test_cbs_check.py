@@ -10,11 +10,11 @@ import httpx
 import pytest
 import respx
 
+from demo.cbs import write_cbs_demo
+from demo.cbs_kerncijfers import kerncijfers_documents
 from pipelines.__main__ import main
 from pipelines.assets.cbs import cbs_family_asset
 from pipelines.checks.cbs_checks import cbs_check_step
-from pipelines.demo.cbs import write_cbs_demo
-from pipelines.demo.cbs_kerncijfers import kerncijfers_documents
 from pipelines.resources import build_resources
 from pipelines.sources.cbs.check import check_offline, check_online, report
 from pipelines.sources.cbs.client import CbsClient

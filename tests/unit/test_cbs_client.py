@@ -8,7 +8,7 @@ import httpx
 import pytest
 import respx
 
-from pipelines.demo.odata import data_properties, dimension, pad, topic, topic_keys, v3_documents, v4_documents
+from demo.odata import data_properties, dimension, pad, topic, topic_keys, v3_documents, v4_documents
 from pipelines.sources.cbs.client import CbsApiError, CbsClient
 from pipelines.sources.cbs.fetch import fetch_family
 from pipelines.sources.cbs.load import load_family

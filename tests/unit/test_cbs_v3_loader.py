@@ -1,4 +1,4 @@
-"""The v3 reader/loader on small hand-made tables in the CBS response shape (built by pipelines/demo/odata.py,
+"""The v3 reader/loader on small hand-made tables in the CBS response shape (built by demo/odata.py,
 whose shape tests/unit/test_demo_generator.py holds against the real 84799NED); the real responses themselves are
 in tests/unit/test_cbs_real_tables.py."""
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from pipelines.demo.odata import data_properties, dimension, group, pad, topic, topic_keys, v3_documents
+from demo.odata import data_properties, dimension, group, pad, topic, topic_keys, v3_documents
 from pipelines.sources.cbs.load import load_family, load_snapshot
 from pipelines.sources.cbs.observations import AmbiguousMeasureError, SnapshotFormatError
 from pipelines.sources.cbs.registry import Measure, TableFamily

@@ -3,17 +3,20 @@
 import duckdb
 import pytest
 
-from pipelines.config import ConfigError, Settings
+from pipelines.config import REPO_ROOT, ConfigError, Settings
 from pipelines.resources import build_resources
+
+DEMO_INSTALLATION = REPO_ROOT / "demo" / "installation.yaml"
 
 
 def test_every_writer_gets_the_memory_limit_and_the_spill_folder(tmp_path):
-    settings = Settings.from_env({"SBM_HOME": str(tmp_path), "SBM_DUCKDB_MEMORY_LIMIT": "2GB"})
+    env = {"SBM_HOME": str(tmp_path), "SBM_INSTALLATION": str(DEMO_INSTALLATION), "SBM_DUCKDB_MEMORY_LIMIT": "2GB"}
+    settings = Settings.from_env(env)
     expected = {"memory_limit": "2GB", "temp_directory": str(tmp_path / "duckdb_tmp")}
     assert settings.duckdb_config() == expected
     assert build_resources(settings)["warehouse"].connection_config == expected  # Dagster steps and the intake
-    dbt = settings.dbt_env()  # what profiles.yml reads
-    assert (dbt["SBM_DUCKDB_MEMORY_LIMIT"], dbt["SBM_DUCKDB_TEMP"]) == ("2GB", str(tmp_path / "duckdb_tmp"))
+    dbt = settings.dbt_vars()  # what profiles.yml reads
+    assert (dbt["memory_limit"], dbt["temp_directory"]) == ("2GB", str(tmp_path / "duckdb_tmp"))
 
 
 @pytest.mark.parametrize("value", ["lots", "2 G", "-1GB", ""])

@@ -1,4 +1,5 @@
-"""The Superset asset tree in dashboards/assets (built from dashboards/spec) and the import bundle built from it."""
+"""The demo profile's Superset asset tree (demo/dashboards, built from dashboards/spec for demo/installation.yaml
+and its data) and the import bundle built from it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import yaml
 
 from dashboards.build import secure_filename
 from dashboards.charts import SpecError, build_chart
-from dashboards.provision import ASSETS_DIR, BUNDLE_ROOT, SERVING_PATH_PLACEHOLDER, build_bundle, serving_uri_path
+from dashboards.provision import BUNDLE_ROOT, SERVING_PATH_PLACEHOLDER, build_bundle, serving_uri_path
+from pipelines.config import REPO_ROOT
+
+ASSETS_DIR = REPO_ROOT / "demo" / "dashboards"
 
 
 def _load(kind: str) -> dict[str, dict[str, Any]]:
@@ -169,10 +173,12 @@ def test_tables_on_flagged_data_show_the_marker() -> None:
             assert "markering" in chart["params"]["all_columns"], chart["slice_name"]
 
 
-def test_every_dashboard_says_synthetic_and_has_the_definitions() -> None:
+def test_every_demo_dashboard_says_synthetic_and_has_the_definitions() -> None:
     for dashboard in DASHBOARDS.values():
         markdown = " ".join(node["meta"]["code"] for node in _nodes(dashboard, "MARKDOWN")).replace("*", "")
-        assert "Synthetische demodata" in markdown and "synthetische demodata" in markdown
+        # the label of demo/installation.yaml, and the warning the build adds because the demo's rows are synthetic
+        opening = dashboard["position"]["MARKDOWN-toelichting"]["meta"]["code"].replace("*", "")
+        assert opening.startswith("## Synthetische demodata\nLet op: dit zijn synthetische demodata"), opening[:80]
         assert "definities" in markdown.lower()
         tables = {_dataset(chart["dataset_uuid"])["table_name"] for chart in _charts_of(dashboard)}
         assert "dim_indicator" in tables, dashboard["dashboard_title"]
@@ -209,7 +215,7 @@ def test_native_filters(title: str) -> None:
         if controls["enableEmptyFilter"]:
             value = default["filterState"]["value"]
             assert default["extraFormData"] == {"filters": [{"col": column, "op": "IN", "val": value}]}
-    if "Gemeente" in filters:
+    if "Gemeente" in filters:  # the demo's own gemeente
         assert filters["Gemeente"]["defaultDataMask"]["filterState"]["value"] == ["Almelo"]
     if "Wijk" in filters:
         assert filters["Wijk"]["cascadeParentIds"] == ["NATIVE_FILTER-gemeente"]
@@ -241,7 +247,7 @@ def test_build_refuses_a_column_the_dataset_lacks() -> None:
 
 
 def _bundle(serving: Path) -> dict[str, str]:
-    with zipfile.ZipFile(io.BytesIO(build_bundle(serving))) as bundle:
+    with zipfile.ZipFile(io.BytesIO(build_bundle(serving, ASSETS_DIR))) as bundle:
         return {name: bundle.read(name).decode("utf-8") for name in bundle.namelist()}
 
 

@@ -1,4 +1,4 @@
-"""Normalising a Superset dashboard export back into dashboards/assets."""
+"""Normalising a Superset dashboard export back into an asset tree (here the demo's, demo/dashboards)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import pytest
 import yaml
 
 from dashboards.export import normalise, unzip_export
-from dashboards.provision import ASSETS_DIR, SERVING_PATH_PLACEHOLDER
+from dashboards.provision import SERVING_PATH_PLACEHOLDER
+from pipelines.config import REPO_ROOT
+
+ASSETS_DIR = REPO_ROOT / "demo" / "dashboards"
 
 
 def _committed_tree() -> dict[str, str]:

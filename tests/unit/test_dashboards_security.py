@@ -1,4 +1,4 @@
-"""dashboards/security.yaml and the parts of dashboards.security that need no Superset."""
+"""dashboards/security.yaml, the demo's users, and the parts of dashboards.security that need no Superset."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from dashboards.security import (
     user_passwords,
 )
 from dashboards.superset_state import SupersetState
+from pipelines.config import REPO_ROOT
+from pipelines.installation import User, load_installation
 
 SECURITY = load_security()
+DEMO_USERS = load_installation(REPO_ROOT / "demo" / "installation.yaml").users
 
 
 def test_viewer_cannot_edit_export_or_query() -> None:
@@ -34,12 +37,11 @@ def test_analyst_has_sql_lab_on_the_serving_database() -> None:
     assert "sql_lab" in analist["based_on"] and analist["database"] is True
 
 
-def test_users_have_known_roles_valid_gemeenten_and_no_password_in_the_file() -> None:
-    for user in SECURITY["users"]:
-        assert user["role"] in SECURITY["roles"]
-        assert not {"password", "wachtwoord"} & set(user)
-        assert all(len(code) == 6 and code.startswith("GM") for code in user.get("gemeenten", []))
-    assert any(user.get("gemeenten") for user in SECURITY["users"]), "the demo shows row-level security"
+def test_the_product_has_roles_and_no_users_the_demo_has_users_with_known_roles() -> None:
+    assert "users" not in SECURITY  # users belong to an installation (installation.yaml `users`)
+    for user in DEMO_USERS:
+        assert user.role in SECURITY["roles"]
+    assert any(user.gemeenten for user in DEMO_USERS), "the demo shows row-level security"
 
 
 def test_generated_passwords_are_private_stable_and_overridable(tmp_path: Path) -> None:
@@ -67,16 +69,16 @@ def test_a_user_limited_to_gemeenten_may_not_write_its_own_queries() -> None:
     assert own_query_permissions(viewer) == []
     assert own_query_permissions(analyst) == [
         "can_execute_sql_query on SQLLab", "can_explore on Superset", "database_access on [db]"]  # fmt: skip
-    users = [{"username": "lezer", "role": "Lezer", "gemeenten": ["GM0141"]},
-             {"username": "analist", "role": "Analist"}]  # fmt: skip
-    check_limited_users({"users": users}, {"Lezer": viewer, "Analist": analyst})  # allowed: nothing raised
-    users.append({"username": "analist_almelo", "role": "Analist", "gemeenten": ["GM0141"]})
+    users = (User("lezer", "L", "A", "l@localhost", "Lezer", ("GM0141",)),
+             User("analist", "A", "T", "a@localhost", "Analist"))  # fmt: skip
+    check_limited_users(users, {"Lezer": viewer, "Analist": analyst})  # allowed: nothing raised
+    users += (User("analist_almelo", "A", "A", "aa@localhost", "Analist", ("GM0141",)),)
     with pytest.raises(ValueError, match=r"'analist_almelo' is limited to gemeenten \['GM0141'\] but role 'Analist'"):
-        check_limited_users({"users": users}, {"Lezer": viewer, "Analist": analyst})
+        check_limited_users(users, {"Lezer": viewer, "Analist": analyst})
 
 
 def test_the_demo_file_limits_only_viewers() -> None:
-    limited = {user["role"] for user in SECURITY["users"] if user.get("gemeenten")}
+    limited = {user.role for user in DEMO_USERS if user.gemeenten}
     assert limited == {"Lezer"}
     lezer = SECURITY["roles"]["Lezer"]
     for rule in ("can_read on Explore", "can_query on Api", "can_query_form_data on Api",

@@ -5,10 +5,10 @@ import io
 from collections import Counter
 from datetime import timedelta
 
-from pipelines.demo.care_export import BAD_EXPORT_ROWS, EXPORT_DATE, care_export
-from pipelines.demo.care_history import YEARS, allocations, care_history, in_care
-from pipelines.demo.geography import demo_region, placements
-from pipelines.demo.population import area_year
+from demo.care_export import BAD_EXPORT_ROWS, EXPORT_DATE, care_export
+from demo.care_history import YEARS, allocations, care_history, in_care
+from demo.geography import demo_region, placements
+from demo.population import area_year
 
 ALMELO = demo_region()[0]
 

@@ -1,6 +1,6 @@
-from pipelines.demo.gemeente_files import almelo_register, care_clients, gemeente_files, synthetic_bsn
-from pipelines.demo.geography import demo_region, placements
-from pipelines.demo.population import area_year
+from demo.gemeente_files import almelo_register, care_clients, gemeente_files, synthetic_bsn
+from demo.geography import demo_region, placements
+from demo.population import area_year
 from pipelines.sources.privacy import is_valid_bsn
 
 

@@ -3,11 +3,11 @@ import json
 import duckdb
 from real_statline import FIXTURES
 
-from pipelines.demo.cbs_financien import iv3_tables
-from pipelines.demo.cbs_kerncijfers import kerncijfers_documents, kerncijfers_properties
-from pipelines.demo.cbs_zorg import wmo_type_tables
-from pipelines.demo.geography import YEARS, demo_region, rng
-from pipelines.demo.statline import round_to_5
+from demo.cbs_financien import iv3_tables
+from demo.cbs_kerncijfers import kerncijfers_documents, kerncijfers_properties
+from demo.cbs_zorg import wmo_type_tables
+from demo.geography import YEARS, demo_region, rng
+from demo.statline import round_to_5
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.v3 import stem
 
@@ -114,7 +114,7 @@ def test_random_rounding_keeps_the_mean():
 
 
 def test_every_registry_edition_in_the_demo_years_has_a_demo_snapshot(tmp_path):
-    from pipelines.demo.cbs import write_cbs_demo
+    from demo.cbs import write_cbs_demo
     from pipelines.sources.cbs.snapshots import SnapshotStore
 
     store = SnapshotStore(tmp_path)

@@ -7,9 +7,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.checks.expectations import Untranslatable, _check, condition_sql, validate_relation
-from pipelines.checks.gx import validate
-from pipelines.config import EXPECTATIONS_DIR
+from pipelines.checks.expectations import Untranslatable, _check, condition_sql, validate_relation, with_parameters
+from pipelines.checks.gx import SuiteFileError, validate
+from pipelines.config import EXPECTATIONS_DIR, REPO_ROOT
+from pipelines.installation import load_installation
+
+DEMO_PARAMETERS = load_installation(REPO_ROOT / "demo" / "installation.yaml").suite_parameters()
 
 # every case has NULLs, values that pass and values that fail; `kind` and `score` drive row conditions
 FRAME = pd.DataFrame(
@@ -118,10 +121,10 @@ def test_the_cases_fail_where_they_should():
 
 
 def test_every_expectation_of_every_suite_runs_as_sql():
-    # so a pipeline run needs no GX import and no DataFrame at all
+    # so a pipeline run needs no GX import and no DataFrame at all (with an installation's parameters filled in)
     untranslatable = []
     for path in sorted(EXPECTATIONS_DIR.glob("*.json")):
-        for e in json.loads(path.read_text())["expectations"]:
+        for e in with_parameters(json.loads(path.read_text())["expectations"], DEMO_PARAMETERS, path):
             if e["type"] == "expect_table_columns_to_match_set":
                 continue
             try:
@@ -129,6 +132,32 @@ def test_every_expectation_of_every_suite_runs_as_sql():
             except Untranslatable as error:
                 untranslatable.append((path.name, str(error)))
     assert untranslatable == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "kwargs", "unexpected"),
+    [
+        # count 1, 2, 3, NULL, 5, 5 with a minimum cell size of 3: 1 and 2 are below it
+        ("expect_column_values_to_be_between", {"column": "count", "min_value": {"$PARAMETER": "min_cell_size"}}, 2),
+        # kinds found: gemeente and wijk; the target set: gemeente only, so wijk is unexpected
+        ("expect_column_distinct_values_to_equal_set", {"column": "kind", "value_set": {"$PARAMETER": "kinds"}}, 1),
+    ],
+)
+def test_sql_and_gx_agree_on_an_installations_parameters(tmp_path, kind, kwargs, unexpected):
+    path, parameters = suite(tmp_path, (kind, kwargs)), {"min_cell_size": 3, "kinds": ["gemeente"]}
+    with duckdb.connect() as con:
+        con.register("batch", FRAME)
+        by_sql = validate_relation(con, "batch", path, parameters)
+    assert verdicts(by_sql) == verdicts(validate(FRAME, path, parameters))
+    assert [f.unexpected_count for f in by_sql.failures] == [unexpected]
+
+
+def test_a_parameter_the_installation_does_not_give_is_named(tmp_path):
+    expectation = ("expect_column_values_to_be_between", {"column": "count", "min_value": {"$PARAMETER": "x"}})
+    path = suite(tmp_path, expectation)
+    with duckdb.connect() as con, pytest.raises(SuiteFileError, match="parameter 'x'"):
+        con.register("batch", FRAME)
+        validate_relation(con, "batch", path, {"min_cell_size": 10})
 
 
 def test_an_expectation_sql_cannot_say_goes_to_gx(tmp_path):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.demo.gemeente_files import xlsx_bytes
+from demo.gemeente_files import xlsx_bytes
 from pipelines.sources.files.csvfile import scan_lines
 from pipelines.sources.files.xlsxfile import cell_text
 

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from pipelines.checks.gx import SuiteFileError, load_suite, suite_path, validate
-from pipelines.config import EXPECTATIONS_DIR
+from pipelines.config import EXPECTATIONS_DIR, REPO_ROOT
+from pipelines.installation import load_installation
 
 SUITES = sorted(EXPECTATIONS_DIR.glob("*.json"))
 
@@ -42,6 +43,9 @@ def test_a_misspelled_expectation_type_is_an_error(tmp_path):
         load_suite(path)
 
 
+DEMO = load_installation(REPO_ROOT / "demo" / "installation.yaml").suite_parameters()  # minimum cell size 10
+
+
 def mart_frame(**overrides):
     rows = {
         "wijk_code": ["WK014101", "WK014102"],
@@ -55,13 +59,13 @@ def mart_frame(**overrides):
 
 
 def test_the_mart_suite_passes_good_rows():
-    outcome = validate(mart_frame(), suite_path("fct_zorggebruik_wijk"))
+    outcome = validate(mart_frame(), suite_path("fct_zorggebruik_wijk"), DEMO)
     assert outcome.success, [f.describe() for f in outcome.failures]
     assert outcome.evaluated == 9 and outcome.rows == 2
 
 
 def test_the_mart_suite_catches_a_small_cell_that_escaped_suppression():
-    outcome = validate(mart_frame(wmo_clienten=[695, 4]), suite_path("fct_zorggebruik_wijk"))
+    outcome = validate(mart_frame(wmo_clienten=[695, 4]), suite_path("fct_zorggebruik_wijk"), DEMO)
     assert not outcome.success
     (failure,) = outcome.failures
     assert (failure.expectation, failure.column, failure.unexpected_count) == (
@@ -74,5 +78,11 @@ def test_the_mart_suite_catches_a_small_cell_that_escaped_suppression():
 
 def test_the_mart_suite_catches_a_duplicate_grain_and_an_unsuppressed_flagged_cell():
     frame = mart_frame(wijk_code=["WK014101", "WK014101"], is_onderdrukt=[False, True])
-    failed = {f.expectation for f in validate(frame, suite_path("fct_zorggebruik_wijk")).failures}
+    failed = {f.expectation for f in validate(frame, suite_path("fct_zorggebruik_wijk"), DEMO).failures}
     assert failed == {"expect_compound_columns_to_be_unique", "expect_column_values_to_be_null"}
+
+
+def test_the_minimum_cell_size_of_the_suite_is_the_installations():
+    frame = mart_frame(wmo_clienten=[695, 7])  # 7 clients: below the demo's minimum of 10, not below 5
+    assert not validate(frame, suite_path("fct_zorggebruik_wijk"), DEMO).success
+    assert validate(frame, suite_path("fct_zorggebruik_wijk"), {**DEMO, "min_cell_size": 5}).success

@@ -5,6 +5,7 @@ import stat
 import duckdb
 import pytest
 
+from pipelines.config import Settings
 from pipelines.sources.privacy import (
     KEY_ENV,
     PseudonymKeyError,
@@ -33,21 +34,20 @@ def test_a_pseudonym_depends_on_the_key():
     assert pseudonym(b"a" * 32, "999900006") != pseudonym(b"b" * 32, "999900006")
 
 
-def test_the_key_file_is_generated_once_with_mode_0600(tmp_path, monkeypatch):
-    monkeypatch.delenv(KEY_ENV, raising=False)
+def test_the_key_file_is_generated_once_with_mode_0600(tmp_path):
     path = tmp_path / "secrets" / "pseudonym.key"
     first = load_key(path)
     assert len(first) == 64 and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_key(path) == first
 
 
-def test_the_environment_key_wins_and_must_be_long_enough(tmp_path, monkeypatch):
-    monkeypatch.setenv(KEY_ENV, "x" * 40)
-    assert load_key(tmp_path / "unused.key") == b"x" * 40
+def test_the_configured_key_wins_and_must_be_long_enough(tmp_path):
+    settings = Settings.from_env({"SBM_HOME": str(tmp_path), "SBM_PSEUDONYM_KEY": "x" * 40})
+    assert load_key(tmp_path / "unused.key", settings.pseudonym_key) == b"x" * 40
     assert not (tmp_path / "unused.key").exists()
-    monkeypatch.setenv(KEY_ENV, "short")
     with pytest.raises(PseudonymKeyError, match=KEY_ENV):
-        load_key(tmp_path / "unused.key")
+        load_key(tmp_path / "unused.key", "short")
+    assert "x" * 40 not in repr(settings)  # the key never shows up in logs of the settings
 
 
 @pytest.mark.parametrize(

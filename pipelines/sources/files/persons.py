@@ -16,7 +16,7 @@ file sets the markers and word lists):
      stichting; ``S.T.`` would be initials), and no longer word ending in an organisation suffix
      (``Woonstichting``, ``Ondernemersvereniging``, ``Taxibedrijf``).
 
-When in doubt a name is not stored: an organisation whose name looks like a person's (``Humanitas Twente``) is
+When in doubt a name is not stored: an organisation whose name looks like a person's (``Humanitas Zwolle``) is
 loaded without its name and counted as a private applicant; add a word to ``organisation_words`` to keep it.
 A natural person's row is loaded with the applicant empty and ``<column>_is_particulier`` true.
 """

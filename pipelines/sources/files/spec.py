@@ -8,8 +8,10 @@ data team may want to adjust for a new gemeente's file lives there, not in code.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -172,3 +174,17 @@ def load_spec(path: Path) -> SourceSpec:
 def source_specs() -> dict[str, SourceSpec]:
     """Every source with a mapping file, by name (the inbox subfolder, raw and quarantine table name)."""
     return {path.stem: load_spec(path) for path in sorted(MAPPINGS_DIR.glob("*.yaml"))}
+
+
+def with_headers(spec: SourceSpec, headers: Mapping[str, tuple[str, ...]]) -> SourceSpec:
+    """The spec with an installation's own header names (installation.yaml ``column_mappings``): each header becomes
+    a synonym of its column, and stops being one of any other column (the installation's choice wins)."""
+    if not headers:
+        return spec
+    taken = {header_key(h) for names in headers.values() for h in names}
+    columns = {}
+    for name, column in spec.columns.items():
+        keep = tuple(s for s in column.synonyms if header_key(s) not in taken)
+        cents = tuple(s for s in column.cent_synonyms if header_key(s) not in taken)
+        columns[name] = dataclasses.replace(column, synonyms=keep + headers.get(name, ()), cent_synonyms=cents)
+    return dataclasses.replace(spec, columns=columns)

@@ -378,11 +378,11 @@ def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list
             known = f" AND NOT {unknown}" if column.known else ""  # an unknown code has its error already
             errors.append(
                 _check(
-                    f"substr({r}, 3, 4) <> substr({gemeente}, 3, 4){known}",
+                    f"gemeente_van({r}) <> gemeente_van({gemeente}){known}",
                     "wijk_not_in_gemeente",
                     name,
                     r,
-                    f"{literal(name + ': ')} || {r} || ' lies in GM' || substr({r}, 3, 4) || ', not in ' || {gemeente}",
+                    f"{literal(name + ': ')} || {r} || ' lies in ' || gemeente_van({r}) || ', not in ' || {gemeente}",
                     safe=True,
                 )
             )

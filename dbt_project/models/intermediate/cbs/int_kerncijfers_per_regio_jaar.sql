@@ -1,5 +1,5 @@
 -- Kerncijfers pivoted to one row per region per year (on that year's classification), with the gemeente each
--- region belongs to. Codes: gemeente GM + 4 digits, wijk WK + gemeente's 4 + 2, buurt BU + wijk's 6 + 2.
+-- region belongs to (macro gemeente_van: pipelines/sources/regions.py).
 -- wmo_gepubliceerd / jeugdzorg_gepubliceerd: whether the edition has the Wmo / jeugdzorg topics at all (KWB 2017
 -- and earlier do not); when they are false the counts are NULL because CBS never published them, not because a
 -- cell is secret.
@@ -36,7 +36,7 @@ pivoted as (
 
 select
     *,
-    'GM' || substr(regio_code, 3, 4) as gemeente_code,
+    gemeente_van(regio_code) as gemeente_code,
     -- CBS publishes the share of youth (0-22) with jeugdzorg, not the number of youths: derived from the two, so
     -- harmonised series can recompute the share from summed counts (approximate where counts are rounded)
     jongeren_met_jeugdzorg * 100 / nullif(pct_jongeren_met_jeugdzorg, 0) as jongeren_afgeleid

@@ -13,7 +13,7 @@ with recursive steps as (
     from {{ ref('gemeente_herindelingen') }}
     union all
     select van_code, naar_code, van_indeling, aandeel
-    from {{ ref('wijk_omzetting') }}
+    from {{ ref('int_wijk_omzetting') }}
 ),
 
 applicable as (

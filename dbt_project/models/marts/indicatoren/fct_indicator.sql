@@ -30,12 +30,8 @@ computed as (
             values_.waarde,
             values_.teller / nullif(coalesce(values_.noemer, 1), 0) * catalog.factor
         )                                                               as berekende_waarde,
-        case
-            when catalog.onderdrukking = 'clienten' and values_.aantal_clienten is null
-                then 'CBS: geheim of onbekend'
-            when catalog.onderdrukking = 'clienten' and values_.aantal_clienten < {{ var('min_cell_size') }}
-                then 'minder dan {{ var("min_cell_size") }} cliënten'
-        end                                                             as onderdrukt_reden
+        {{ onderdrukt_reden('values_.aantal_clienten', applies="catalog.onderdrukking = 'clienten'") }}
+                                                                        as onderdrukt_reden
     from values_
     inner join catalog on catalog.code = values_.indicator_code
     -- only regions of the target classification, at a level the catalogue allows for the indicator
@@ -68,5 +64,5 @@ select
     is_voorlopig,
     is_geschat,
     is_synthetisch,
-    bron || case when is_synthetisch then ' (synthetische demodata)' else '' end as bron
+    bron
 from computed

@@ -3,25 +3,22 @@
 -- (real), the change on the year before and the growth since the group's first year. Built from fct_indicator
 -- (LASTEN_PER_INWONER, LASTEN_PER_INWONER_REEEL, BEGROTING_AFWIJKING_PCT). Trend groups are comparable over
 -- all taakveld code lists (is_trendbaar); finer groups exist only from the code list that split them out.
+{%- set columns = {
+    'lasten_realisatie': 'LASTEN_PER_INWONER.teller', 'lasten_realisatie_reeel': 'LASTEN_PER_INWONER_REEEL.teller',
+    'lasten_begroting': 'BEGROTING_AFWIJKING_PCT.noemer', 'afwijking': 'BEGROTING_AFWIJKING_PCT.teller',
+    'afwijking_pct': 'BEGROTING_AFWIJKING_PCT.waarde', 'inwoners': 'LASTEN_PER_INWONER.noemer',
+    'per_inwoner': 'LASTEN_PER_INWONER.waarde', 'per_inwoner_reeel': 'LASTEN_PER_INWONER_REEEL.waarde',
+} %}
 with indicators as (
     select * from {{ ref('fct_indicator') }}
-    where indicator_code in ('LASTEN_PER_INWONER', 'LASTEN_PER_INWONER_REEEL', 'BEGROTING_AFWIJKING_PCT')
+    where indicator_code in ({{ indicator_codes(columns) }})
 ),
 
 wide as (
     select
         regio_code as gemeente_code, any_value(regio_naam) as gemeente_naam, jaar,
         uitsplitsing as analysegroep, any_value(uitsplitsing_naam) as analysegroep_naam,
-        max(teller) filter (where indicator_code = 'LASTEN_PER_INWONER')        as lasten_realisatie,
-        max(teller) filter (where indicator_code = 'LASTEN_PER_INWONER_REEEL')  as lasten_realisatie_reeel,
-        max(noemer) filter (where indicator_code = 'BEGROTING_AFWIJKING_PCT')   as lasten_begroting,
-        max(teller) filter (where indicator_code = 'BEGROTING_AFWIJKING_PCT')   as afwijking,
-        max(waarde) filter (where indicator_code = 'BEGROTING_AFWIJKING_PCT')   as afwijking_pct,
-        max(noemer) filter (where indicator_code = 'LASTEN_PER_INWONER')        as inwoners,
-        max(waarde) filter (where indicator_code = 'LASTEN_PER_INWONER')        as per_inwoner,
-        max(waarde) filter (where indicator_code = 'LASTEN_PER_INWONER_REEEL')  as per_inwoner_reeel,
-        bool_or(is_voorlopig) as is_voorlopig, bool_or(is_geschat) as is_geschat,
-        bool_or(is_synthetisch) as is_synthetisch
+        {{ pivot_indicators(columns) }}
     from indicators
     group by regio_code, jaar, uitsplitsing
 ),

@@ -9,7 +9,7 @@ with regions as (
         gemeente_code,
         gemeente_naam,
         case soort_regio
-            when 'buurt' then 'WK' || substr(regio_code, 3, 6)
+            when 'buurt' then wijk_van(regio_code)
             when 'wijk' then gemeente_code
         end as ouder_code,
         is_synthetisch

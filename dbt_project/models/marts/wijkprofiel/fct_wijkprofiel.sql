@@ -2,11 +2,12 @@
 -- what needs attention relative to the wijken of its peer group (from fct_wijkprofiel_vergelijking: at least half
 -- a standard deviation better or worse, at most three of each, the clearest first).
 {%- set key_figures = {
-    'INWONERS': 'inwoners', 'PCT_65_PLUS': 'pct_65_plus', 'WMO_CLIENTEN_PER_1000': 'wmo_clienten_per_1000',
-    'JEUGDZORG_PCT': 'jeugdzorg_pct', 'BIJSTAND_PER_1000': 'bijstand_per_1000',
-    'SUBSIDIE_SOCIALE_BASIS_PER_INWONER': 'subsidie_sociale_basis_per_inwoner',
-    'INITIATIEVEN_PER_1000': 'initiatieven_per_1000', 'VOORZIENINGEN_PER_1000': 'voorzieningen_per_1000',
-    'SCORE_SOCIALE_COHESIE': 'score_sociale_cohesie', 'PCT_EENZAAM': 'pct_eenzaam',
+    'inwoners': 'INWONERS.waarde', 'pct_65_plus': 'PCT_65_PLUS.waarde',
+    'wmo_clienten_per_1000': 'WMO_CLIENTEN_PER_1000.waarde', 'jeugdzorg_pct': 'JEUGDZORG_PCT.waarde',
+    'bijstand_per_1000': 'BIJSTAND_PER_1000.waarde',
+    'subsidie_sociale_basis_per_inwoner': 'SUBSIDIE_SOCIALE_BASIS_PER_INWONER.waarde',
+    'initiatieven_per_1000': 'INITIATIEVEN_PER_1000.waarde', 'voorzieningen_per_1000': 'VOORZIENINGEN_PER_1000.waarde',
+    'score_sociale_cohesie': 'SCORE_SOCIALE_COHESIE.waarde', 'pct_eenzaam': 'PCT_EENZAAM.waarde',
 } %}
 with indicators as (
     select * from {{ ref('fct_indicator') }}
@@ -17,14 +18,9 @@ figures as (
     select
         regio_code, any_value(regio_naam) as wijk_naam, any_value(gemeente_code) as gemeente_code,
         any_value(gemeente_naam) as gemeente_naam, jaar,
-        {%- for code, column in key_figures.items() %}
-        max(waarde) filter (where indicator_code = '{{ code }}') as {{ column }},
-        {%- endfor %}
-        bool_or(is_onderdrukt) filter (where indicator_code in ({{ "'" ~ key_figures.keys() | join("', '") ~ "'" }}))
+        bool_or(is_onderdrukt) filter (where indicator_code in ({{ indicator_codes(key_figures) }}))
             as heeft_onderdrukte_cijfers,
-        bool_or(is_voorlopig) as is_voorlopig,
-        bool_or(is_geschat) as is_geschat,
-        bool_or(is_synthetisch) as is_synthetisch
+        {{ pivot_indicators(key_figures) }}
     from indicators
     group by regio_code, jaar
 ),

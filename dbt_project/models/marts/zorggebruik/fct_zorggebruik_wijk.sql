@@ -25,7 +25,6 @@ select
     onderdrukt_reden,
     is_voorlopig,
     is_synthetisch,
-    'CBS Kerncijfers wijken en buurten'
-        || case when is_synthetisch then ' (synthetische demodata)' else '' end as bron,
+    'CBS Kerncijfers wijken en buurten'                                  as bron,
     table_id                                                             as cbs_tabel
 from wijken

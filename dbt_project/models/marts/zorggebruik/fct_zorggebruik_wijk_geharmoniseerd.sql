@@ -2,9 +2,14 @@
 -- fct_indicator side by side for the Zorggebruik dashboard. Years before a re-division are converted with the wijk
 -- conversion matrix (is_geschat); small and secret cells suppressed, and so are years whose Kerncijfers edition
 -- has no Wmo figures (fct_indicator has no Wmo row for them).
+{%- set columns = {
+    'inwoners': 'INWONERS.waarde::integer',
+    'wmo_clienten': 'WMO_CLIENTEN_PER_1000.teller::integer',
+    'wmo_per_1000': 'WMO_CLIENTEN_PER_1000.waarde',
+} %}
 with indicators as (
     select * from {{ ref('fct_indicator') }}
-    where regio_niveau = 'wijk' and indicator_code in ('INWONERS', 'WMO_CLIENTEN_PER_1000')
+    where regio_niveau = 'wijk' and indicator_code in ({{ indicator_codes(columns) }})
 )
 
 select
@@ -15,9 +20,7 @@ select
     jaar,
     make_date(jaar, 1, 1)                                                                 as peildatum,
     {{ var('doelindeling') }}                                                             as indeling_jaar,
-    max(waarde) filter (where indicator_code = 'INWONERS')::integer                       as inwoners,
-    max(teller) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000')::integer          as wmo_clienten,
-    max(waarde) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000')                   as wmo_per_1000,
+    {{ pivot_indicators(columns) }},
     coalesce(bool_or(is_onderdrukt) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000'), true)
                                                                                           as is_onderdrukt,
     coalesce(
@@ -25,10 +28,6 @@ select
         case when count(*) filter (where indicator_code = 'WMO_CLIENTEN_PER_1000') = 0
              then 'CBS: niet gepubliceerd in deze editie' end
     )                                                                                     as onderdrukt_reden,
-    bool_or(is_geschat)                                                                   as is_geschat,
-    bool_or(is_voorlopig)                                                                 as is_voorlopig,
-    bool_or(is_synthetisch)                                                               as is_synthetisch,
-    'CBS Kerncijfers wijken en buurten, omgezet naar wijkindeling {{ var("doelindeling") }}'
-        || case when bool_or(is_synthetisch) then ' (synthetische demodata)' else '' end  as bron
+    'CBS Kerncijfers wijken en buurten, omgezet naar wijkindeling {{ var("doelindeling") }}' as bron
 from indicators
 group by regio_code, jaar

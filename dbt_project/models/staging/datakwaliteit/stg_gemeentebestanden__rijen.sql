@@ -4,7 +4,7 @@
 {% for bron in gemeentebronnen() %}
 select
     '{{ bron }}' as bron, 'raw' as tabel, file_sha256, load_id, null::varchar as reden_code, null::varchar as kolom,
-    {{ gemeente_van('regio_code') if bron == 'indicatoren' else 'gemeente_code' }} as gemeente_code
+    {{ 'gemeente_van(regio_code)' if bron == 'indicatoren' else 'gemeente_code' }} as gemeente_code
 from {{ source('raw', bron) }}
 union all
 select
