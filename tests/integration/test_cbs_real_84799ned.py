@@ -60,7 +60,7 @@ def real_2020(tmp_path_factory):
         [str(dbt), "build", "--select", "+fct_indicator", "--exclude", "resource_type:unit_test",
          "--vars", "{doelindeling: 2020}", "--target-path", str(target), "--log-path", str(target),
          "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"],
-        cwd=DBT_PROJECT_DIR, env={**os.environ, "SBM_WAREHOUSE": str(settings.warehouse)},
+        cwd=DBT_PROJECT_DIR, env={**os.environ, **settings.dbt_env()},
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
