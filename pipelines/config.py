@@ -25,8 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 # DuckDB's memory_limit for every process that writes the warehouse (Dagster steps, dbt, the intake): beyond it,
-# DuckDB spills to the temp directory instead of failing. Not lower by default: the CBS loader's read_json reserves
-# 2 GB per call (maximum_object_size 1 GB in pipelines/sources/cbs/v3.py and v4.py) and a load makes two calls.
+# DuckDB spills to the temp directory instead of failing.
 DUCKDB_MEMORY_LIMIT = "5GB"
 MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)", re.IGNORECASE)
 
