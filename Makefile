@@ -13,7 +13,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export UV_PYTHON := $(PYTHON)
 export UV_LINK_MODE := copy
 
-.PHONY: help setup prepare demo-data refresh serve demo test test-fast browser benchmark lint docs clean reset
+.PHONY: help setup prepare demo-data refresh serve demo test test-fast browser benchmark benchmark-scale lint docs clean reset
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,7 +33,7 @@ $(SUPERSET_VENV)/.synced: dashboards/requirements-superset.lock | $(UV)
 
 setup: $(VENV)/.synced $(SUPERSET_VENV)/.synced ## create both virtual environments from the lock files
 
-prepare: setup ## parse the dbt project and write the Dagster instance config
+prepare: setup ## parse the dbt project (when it changed) and write the Dagster instance config
 	$(PY) -m pipelines prepare
 
 demo-data: setup ## make the state folder the demo profile's and write its SYNTHETIC source data into it
@@ -60,6 +60,9 @@ test-fast: setup ## unit tests and the small-graph integration tests (no whole d
 
 benchmark: setup ## median and p95 of the chart-data API over every dashboard chart (needs `make serve` running)
 	$(PY) scripts/benchmark_dashboards.py
+
+benchmark-scale: prepare ## the pipeline on a region's care data at scale: SIZES=1M (default), 5M, 10M, 50M; see README, Scale
+	$(PY) scripts/benchmark_scale.py --sizes $(or $(SIZES),1M)
 
 docs: prepare ## dbt documentation (models, catalogue, lineage) as one offline page: dbt_project/target/static_index.html
 	$(PY) -m pipelines dbt -- docs generate --static --quiet

@@ -1,14 +1,16 @@
 """Command line for the data team: ``python -m pipelines <command>`` (the Makefile calls these).
 
 init       write a new installation file: `init --gemeente GM0193 [--peers GM0150,GM0153]` (a proposed peer group)
-prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project (dagster-dbt needs the manifest), make the inbox,
-           and make the state folder private (an existing installation's modes are repaired)
-refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on the persistent instance
+prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project if it changed (dagster-dbt needs the manifest),
+           make the inbox, and make the state folder private (an existing installation's modes are repaired)
+refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on the persistent instance;
+           `refresh --full-refresh` rebuilds the incremental models from every load in raw
 intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141] [--vervang]`
 cbs-check  hold every CBS registry table against its metadata: the stored snapshots, or with --online (or cbs
            mode online in installation.yaml) the CBS API; prints a report and exits 1 when something differs
 purge      remove delivered originals older than the retention period (also a daily Dagster schedule)
-dbt        run dbt on the warehouse with the installation's vars: `dbt -- docs generate --static`
+dbt        run dbt on the warehouse with the installation's vars, once no run holds it:
+           `dbt -- build --select stg_zorg__berichtregels+` (everything after `--` is dbt's)
 
 Every command runs with a private umask, and a run starts only when the warehouse is free: runs that died are
 recovered first, a live one is waited for (pipelines/runs.py). The demo's data come from `python -m demo`
@@ -46,16 +48,6 @@ def prepare(settings: Settings) -> None:
     log.info("prepared: Dagster instance %s, dbt manifest %s, inbox %s", instance, manifest, settings.inbox)
 
 
-def dbt(settings: Settings, args: list[str]) -> int:
-    """dbt by hand, on this installation's warehouse with its vars (what the pipeline passes)."""
-    import subprocess
-
-    from pipelines.config import DBT_PROJECT_DIR
-    from pipelines.instance import dbt_command
-
-    return subprocess.run(dbt_command(settings, *args), cwd=DBT_PROJECT_DIR).returncode
-
-
 def _run(settings: Settings, job: str, run_config: dict | None = None, asset_selection: list | None = None):
     """Execute a job in this process on the persistent instance, once the warehouse is free; one line per event
     in the terminal (pipelines/console.py)."""
@@ -91,10 +83,11 @@ def _file_loads(settings: Settings, run_id: str) -> list[tuple]:
         ).fetchall()
 
 
-def refresh(settings: Settings) -> int:
+def refresh(settings: Settings, full_refresh: bool = False) -> int:
     import dagster as dg
 
-    result = _run(settings, "full_refresh")
+    config = {"ops": {"sbm_dbt_assets": {"config": {"full_refresh": True}}}} if full_refresh else None
+    result = _run(settings, "full_refresh", run_config=config)
     failed = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
     # a failed warning (cbs_check: CBS changed a table) is reported, it does not fail the refresh
     failed_checks = [e.asset_check_key.to_user_string() for e in failed if e.severity == dg.AssetCheckSeverity.ERROR]
@@ -222,6 +215,27 @@ def cbs_check(settings: Settings, online: bool) -> int:
     return 1 if any(fc.differs for fc in checks) else 0
 
 
+def dbt(settings: Settings, args: list[str]) -> int:
+    """dbt by hand, on this installation's warehouse with its vars (what the pipeline passes), once no run holds
+    it (dbt needs the one writer's lock)."""
+    import subprocess
+
+    import dagster as dg
+
+    from pipelines.config import DBT_PROJECT_DIR
+    from pipelines.instance import dbt_command
+    from pipelines.runs import wait_for_warehouse
+
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            wait_for_warehouse(instance, settings.warehouse, log)
+    except KeyboardInterrupt:
+        log.error("stopped (Ctrl-C)")
+        return 130
+    return subprocess.run(dbt_command(settings, *args), cwd=DBT_PROJECT_DIR).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     private_umask()  # before anything is written; the servers, dbt and run workers inherit it
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__.splitlines()[0])
@@ -238,9 +252,13 @@ def main(argv: list[str] | None = None) -> int:
         "--vervang", action="store_true", help="intake: load a held file although it removes much of what it replaces"
     )
     parser.add_argument("--online", action="store_true", help="cbs-check: ask the CBS API (default: cbs mode)")
+    parser.add_argument(
+        "--full-refresh", action="store_true", help="refresh: rebuild the incremental dbt models from all of raw"
+    )
     argv = sys.argv[1:] if argv is None else argv
-    dbt_args = argv[argv.index("--") + 1 :] if argv[:1] == ["dbt"] and "--" in argv else []
+    dbt_args = argv[1:] if argv[:1] == ["dbt"] else []  # everything after `dbt` (and an optional `--`) is dbt's
     args = parser.parse_args(argv[: len(argv) - len(dbt_args)])
+    dbt_args = dbt_args[1:] if dbt_args[:1] == ["--"] else dbt_args
     if not log.handlers:  # only our logger: Dagster prints run events through its own console logger
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S"))
@@ -274,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "purge":
             return purge(settings)
         else:
-            return refresh(settings)
+            return refresh(settings, args.full_refresh)
     except KeyboardInterrupt:
         log.error("stopped (Ctrl-C)")
         return 130

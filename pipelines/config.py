@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,10 @@ from pipelines.installation import Installation, load_installation
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+# DuckDB's memory_limit for every process that writes the warehouse (Dagster steps, dbt, the intake): beyond it,
+# DuckDB spills to the temp directory instead of failing.
+DUCKDB_MEMORY_LIMIT = "5GB"
+MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)", re.IGNORECASE)
 
 
 class ConfigError(ValueError):
@@ -80,6 +85,8 @@ class Settings:
     dagster_host: str
     dagster_port: int
     dagster_allowed_hosts: tuple[str, ...]  # Host names the Dagster guard accepts besides its own address
+    duckdb_memory_limit: str  # e.g. 3GB or 50% (of the machine's memory)
+    duckdb_temp: Path  # where DuckDB spills what does not fit
     # the gemeente-file intake (pipelines/sources/files/)
     settle_seconds: float  # a file is taken from the inbox once its size and mtime have not changed this long
     replace_max_share: float  # a delivery that would remove more than this share of its scope's rows is held
@@ -129,6 +136,9 @@ class Settings:
         home = _path(env, "SBM_HOME", REPO_ROOT / ".sbm")
         installation_file = _path(env, "SBM_INSTALLATION", home / "installation.yaml")
         superset_port = _port(env, "SBM_SUPERSET_PORT", 8088)
+        memory = env.get("SBM_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT).strip()
+        if not MEMORY.fullmatch(memory):
+            raise ConfigError(f"SBM_DUCKDB_MEMORY_LIMIT={memory!r}: expected an amount such as 3GB or 500MB, or 50%")
         return cls(
             home=home,
             warehouse=_path(env, "SBM_WAREHOUSE", home / "warehouse.duckdb"),
@@ -148,6 +158,8 @@ class Settings:
             dagster_allowed_hosts=tuple(
                 name.strip() for name in env.get("SBM_DAGSTER_ALLOWED_HOSTS", "").split(",") if name.strip()
             ),
+            duckdb_memory_limit=memory,
+            duckdb_temp=_path(env, "SBM_DUCKDB_TEMP", home / "duckdb_tmp"),
             settle_seconds=_number(env, "SBM_SETTLE_SECONDS", 5, 0, 3600),
             replace_max_share=_number(env, "SBM_REPLACE_MAX_SHARE", 0.5, 0, 1),
             earliest_date=_date(env, "SBM_EARLIEST_DATE", date(1990, 1, 1)),
@@ -157,7 +169,11 @@ class Settings:
             loaded=load_installation(installation_file) if installation_file.is_file() else None,
         )
 
+    def duckdb_config(self) -> dict[str, str]:
+        """DuckDB settings for every connection that writes the warehouse (dbt gets them in ``dbt_vars``)."""
+        return {"memory_limit": self.duckdb_memory_limit, "temp_directory": str(self.duckdb_temp)}
+
     def dbt_vars(self) -> dict[str, Any]:
-        """Everything dbt reads from outside its project, passed as ``--vars``: the warehouse (profiles.yml) and
-        what the installation decides (doelindeling, min_cell_size, peer groups)."""
-        return {"warehouse": str(self.warehouse), **self.installation.dbt_vars()}
+        """Everything dbt reads from outside its project, passed as ``--vars``: the warehouse and DuckDB's settings
+        (profiles.yml) and what the installation decides (doelindeling, min_cell_size, peer groups)."""
+        return {"warehouse": str(self.warehouse), **self.duckdb_config(), **self.installation.dbt_vars()}

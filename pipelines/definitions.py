@@ -8,7 +8,6 @@ from pipelines.assets.gemeente_files import gemeente_file_assets
 from pipelines.assets.kaart import kaart_assets
 from pipelines.assets.meta import meta_assets
 from pipelines.checks.cbs_checks import cbs_checks
-from pipelines.checks.gemeente_checks import gemeente_gx_checks
 from pipelines.checks.gx_checks import gx_checks
 from pipelines.config import Settings
 from pipelines.console import one_line_console
@@ -25,7 +24,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *cbs_assets, *gemeente_file_assets, *kaart_assets, sbm_dbt_assets, *meta_assets, data_quality_dbt_assets,
             publish,
         ],  # fmt: skip
-        asset_checks=[*gx_checks, *gemeente_gx_checks, *cbs_checks],
+        asset_checks=[*gx_checks, cbs_checks],
         jobs=[full_refresh, cbs_refresh, cbs_check, gemeente_files, archive_purge],
         schedules=[cbs_refresh_weekly, archive_purge_daily],
         sensors=[inbox_sensor, dead_run_sensor],

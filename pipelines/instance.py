@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+PARSED = DBT_PROJECT_DIR / "target" / "parsed_from.sha256"  # the fingerprint of the project the manifest is of
+PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
+
+
+def project_fingerprint(settings: Settings) -> str:
+    """Every file dbt parses, the installation's vars and the dbt version: the manifest stays valid while this stays
+    the same."""
+    digest = hashlib.sha256(f"dbt-core {version('dbt-core')}, dbt-duckdb {version('dbt-duckdb')}".encode())
+    digest.update(json.dumps(settings.installation.dbt_vars(), sort_keys=True).encode())
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in PROJECT_FOLDERS:
+        files += sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def parse_dbt_project(settings: Settings) -> Path:
-    """`dbt parse`: dagster-dbt builds its assets from the manifest, which a fresh clone does not have."""
+    """`dbt parse`, only when the project or the installation's vars changed since the manifest was written:
+    dagster-dbt builds its assets from the manifest (a fresh clone has none), and parsing takes seconds."""
+    fingerprint = project_fingerprint(settings)
+    if MANIFEST.exists() and PARSED.exists() and PARSED.read_text() == fingerprint:
+        return MANIFEST
     subprocess.run(dbt_command(settings, "parse", "--quiet"), cwd=DBT_PROJECT_DIR, check=True)
+    PARSED.write_text(fingerprint)
     return MANIFEST
 
 

@@ -35,7 +35,7 @@ cbs_refresh = dg.define_asset_job(
 
 cbs_check = dg.define_asset_job(
     name="cbs_check",
-    selection=dg.AssetSelection.checks(*cbs_checks)
+    selection=dg.AssetSelection.checks(cbs_checks)
     | dg.AssetSelection.assets(data_quality_dbt_assets)
     | dg.AssetSelection.assets(dg.AssetKey(["serving", "serving_duckdb"])),
     description="Hold every CBS registry table against CBS's metadata (online) or the stored snapshots (offline), "

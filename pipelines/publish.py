@@ -14,7 +14,7 @@ a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+``, ``-``, ``@`` f
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -89,11 +89,12 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str, schemas: tuple[str, .
     ).fetchall()
 
 
-def publish_marts(warehouse: Path, serving: Path) -> dict[str, int]:
-    """Copy every table of the warehouse's ``marts`` schema into a fresh serving file; returns rows per table."""
+def publish_marts(warehouse: Path, serving: Path, config: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Copy every table of the warehouse's ``marts`` schema into a fresh serving file; returns rows per table.
+    `config`: DuckDB settings for the copy (the warehouse's memory limit and spill folder)."""
     counts: dict[str, int] = {}
     with staged(serving) as staging:
-        con = duckdb.connect(str(staging))
+        con = duckdb.connect(str(staging), config=dict(config or {}))
         try:
             con.execute(f"ATTACH {literal(str(warehouse))} AS wh (READ_ONLY)")
             for _, table in _tables(con, "wh", ("marts",)):
@@ -140,6 +141,6 @@ def publish_intake_view(con: duckdb.DuckDBPyConnection, target: Path) -> dict[st
 def publish(context: dg.AssetExecutionContext, warehouse: DuckDBResource, serving: ServingFile) -> dg.MaterializeResult:
     for path in remove_stale(Path(serving.path)):
         context.log.info(f"removed {path.name}, left behind by a publish that did not finish")
-    counts = publish_marts(Path(warehouse.database), Path(serving.path))
+    counts = publish_marts(Path(warehouse.database), Path(serving.path), warehouse.connection_config)
     context.log.info(f"published {len(counts)} table(s) to {serving.path}: {counts}")
     return dg.MaterializeResult(metadata={"path": serving.path, **{f"rows.{t}": n for t, n in counts.items()}})

@@ -7,6 +7,7 @@ own); ``make test-fast`` leaves out ``slow`` and ``e2e``."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -29,9 +30,9 @@ pytest_plugins = ["superset_fixtures"]
 DEMO_INSTALLATION = REPO_ROOT / "demo" / "installation.yaml"
 
 
-def demo_settings(home) -> Settings:
-    """A state folder for the demo profile."""
-    return Settings.from_env({"SBM_HOME": str(home), "SBM_INSTALLATION": str(DEMO_INSTALLATION)})
+def demo_settings(home, **environ: str) -> Settings:
+    """A state folder for the demo profile (and any other settings in `environ`)."""
+    return Settings.from_env({"SBM_HOME": str(home), "SBM_INSTALLATION": str(DEMO_INSTALLATION), **environ})
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -74,11 +75,24 @@ def demo_pipeline(tmp_path_factory, full_refresh) -> Settings:
     """The synthetic demo region through the whole pipeline, once per session: the state `make demo` builds."""
     from demo.__main__ import write_demo_data
 
-    settings = demo_settings(tmp_path_factory.mktemp("demo") / "sbm")
+    # the demo's files are whole once written: taken without the settle wait (tests/reliability tests that wait),
+    # which a run that reaches the intake within SBM_SETTLE_SECONDS would otherwise leave them to
+    settings = demo_settings(tmp_path_factory.mktemp("demo") / "sbm", SBM_SETTLE_SECONDS="0")
     write_demo_data(settings)
     result = full_refresh(settings)
     assert result.success, "the demo pipeline failed; run `make refresh` to see the Dagster log"
     return settings
+
+
+@pytest.fixture
+def demo_copy(demo_pipeline, settings, monkeypatch) -> Settings:
+    """A copy of the demo state in this test's own state folder (the `settings` fixture points SBM_HOME there and
+    clears the other state variables), to change without disturbing the session's; files a test puts into its
+    inbox are taken without the settle wait, as in the demo's."""
+    shutil.copytree(demo_pipeline.home, settings.home, ignore=shutil.ignore_patterns("dagster"), dirs_exist_ok=True)
+    settings.dagster_home.mkdir(parents=True)
+    monkeypatch.setenv("SBM_SETTLE_SECONDS", "0")
+    return Settings.from_env()
 
 
 def _words_in(con: duckdb.DuckDBPyConnection, needles: list[str]) -> list[tuple[str, str, str]]:

@@ -1,10 +1,19 @@
-"""The dbt project as Dagster assets: staging -> intermediate -> marts, with dbt tests as asset checks.
+"""The dbt project as Dagster assets: staging -> intermediate -> marts.
 
 Two dbt builds: every model but the data-quality ones (tag `datakwaliteit`), then, once the other marts and their
 GX checks have run and meta/check_results is complete, the data-quality marts, so they report this run's checks.
-After each build the outcome of every dbt test goes into meta.check_results (pipelines/checks/results.py).
+After each build the outcome of every dbt test goes into meta.check_results (pipelines/checks/results.py). A failing
+test fails the build's step, so nothing downstream runs. The tests are not Dagster asset checks as well: a run then
+plans and records two events fewer per test (over 400 of a refresh's events, most of its fixed cost); their
+outcomes are in the step's log, in meta.check_results and on the data-quality dashboard.
+
+Incremental models (the care data's staging, see dbt_project.yml) read only the loads that are new since their
+last build. They are rebuilt from raw (`dbt build --full-refresh`) when asked (`python -m pipelines refresh
+--full-refresh`) and whenever their definition changed since the warehouse was built with it: the SQL of the
+model or of a macro it uses, or its config (``meta.dbt_incremental_models`` keeps the fingerprint it was built with).
 """
 
+import hashlib
 import json
 import shutil
 from collections.abc import Mapping
@@ -12,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+import duckdb
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 from dagster_duckdb import DuckDBResource
 
 from pipelines.checks.results import dbt_check_results, record
@@ -24,6 +40,7 @@ from pipelines.resources import WAREHOUSE_POOL
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 KEEP_TARGET_RUNS = 3
 DATA_QUALITY = "tag:datakwaliteit"
+INCREMENTAL_STATE = "meta.dbt_incremental_models"
 
 
 class LayeredTranslator(DagsterDbtTranslator):
@@ -39,6 +56,10 @@ class LayeredTranslator(DagsterDbtTranslator):
         return dbt_resource_props.get("config", {}).get("schema")
 
 
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = False  # rebuild incremental models from every load in raw (dbt --full-refresh)
+
+
 def prune_target_runs(target: Path, keep: int = KEEP_TARGET_RUNS) -> None:
     """dagster-dbt writes each invocation to its own folder under target/; keep only the newest few."""
     runs = sorted((p for p in target.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -46,27 +67,83 @@ def prune_target_runs(target: Path, keep: int = KEEP_TARGET_RUNS) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _record_tests(context: dg.AssetExecutionContext, invocation: Any, warehouse: DuckDBResource) -> None:
-    """The outcome of every test of a finished dbt invocation, into meta.check_results."""
+def incremental_fingerprints(manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Per incremental model (dbt unique id): its table and a hash of its SQL, its config and the SQL of the
+    macros it calls."""
+    macros = manifest.get("macros", {})
+    fingerprints = {}
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model" or node["config"].get("materialized") != "incremental":
+            continue
+        parts = [node["checksum"]["checksum"], json.dumps(node["config"], sort_keys=True, default=str)]
+        parts += [macros.get(m, {}).get("macro_sql", m) for m in sorted(node["depends_on"].get("macros", []))]
+        digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        fingerprints[unique_id] = (f"{node['schema']}.{node['name']}", digest)
+    return fingerprints
+
+
+def stale_incremental_models(con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, tuple[str, str]]) -> list[str]:
+    """Incremental models whose table exists but was built with another definition (or before fingerprints were
+    kept)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {INCREMENTAL_STATE} (model VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
+    built = dict(con.execute(f"SELECT model, fingerprint FROM {INCREMENTAL_STATE}").fetchall())
+    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
+    existing = {f"{schema}.{table}" for schema, table in tables}
+    return sorted(table for table, digest in fingerprints.values() if table in existing and built.get(table) != digest)
+
+
+def remember_incremental_models(
+    con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, tuple[str, str]], run_results: Mapping[str, Any]
+) -> None:
+    """The definitions the incremental models this dbt call built (successfully) were built with."""
+    rows = [fingerprints[r["unique_id"]] for r in run_results["results"]
+            if r["unique_id"] in fingerprints and r["status"] == "success"]  # fmt: skip
+    if rows:
+        con.executemany(f"INSERT OR REPLACE INTO {INCREMENTAL_STATE} VALUES (?, ?)", rows)
+
+
+def _after_build(
+    context: dg.AssetExecutionContext,
+    invocation: Any,
+    warehouse: DuckDBResource,
+    fingerprints: Mapping[str, tuple[str, str]],
+) -> None:
+    """From a finished dbt invocation (also a failed one): every test's outcome into meta.check_results, and the
+    definitions the incremental models it built were built with."""
     if not (invocation.target_path / "run_results.json").exists():
         context.log.warning("dbt wrote no run_results.json: no test outcomes to record")
         return
-    results = dbt_check_results(invocation.get_artifact("run_results.json"), invocation.manifest)
+    run_results = invocation.get_artifact("run_results.json")
     with warehouse.get_connection() as con:
-        recorded = record(con, context.run.run_id, results)
+        recorded = record(con, context.run.run_id, dbt_check_results(run_results, invocation.manifest))
+        remember_incremental_models(con, fingerprints, run_results)
     context.log.info(f"{recorded} dbt test outcome(s) recorded in meta.check_results")
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource, settings: Settings):
+def _build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: DuckDBResource,
+    settings: Settings,
+    full_refresh: bool,
+):
     """`dbt build` of the asset's selection, then its test outcomes into the warehouse (also when tests failed).
-    The warehouse and everything the installation decides reach dbt as --vars (Settings.dbt_vars)."""
+    The warehouse, DuckDB's settings and everything the installation decides reach dbt as --vars
+    (Settings.dbt_vars)."""
+    fingerprints = incremental_fingerprints(json.loads(dbt_project.manifest_path.read_text()))
+    with warehouse.get_connection() as con:
+        stale = stale_incremental_models(con, fingerprints)
+    if stale and not full_refresh:
+        context.log.info(f"rebuilding from raw: the definition of {', '.join(stale)} changed since they were built")
+    args = ["build", *(["--full-refresh"] if full_refresh or stale else []), "--vars", json.dumps(settings.dbt_vars())]
     invocation = None
     try:
-        invocation = dbt.cli(["build", "--vars", json.dumps(settings.dbt_vars())], context=context)
+        invocation = dbt.cli(args, context=context)
         yield from invocation.stream()
     finally:
         if invocation is not None:
-            _record_tests(context, invocation, warehouse)
+            _after_build(context, invocation, warehouse, fingerprints)
         prune_target_runs(dbt_project.project_dir / "target")
 
 
@@ -76,18 +153,19 @@ def _dbt_build_assets(name: str, **selection: str) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=dbt_project.manifest_path,
         project=dbt_project,
-        dagster_dbt_translator=LayeredTranslator(),
+        dagster_dbt_translator=LayeredTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=False)),
         name=name,
         pool=WAREHOUSE_POOL,
         **selection,
     )
     def _assets(
         context: dg.AssetExecutionContext,
+        config: DbtBuildConfig,
         dbt: DbtCliResource,
         warehouse: DuckDBResource,
         settings: dg.ResourceParam[Settings],
     ):
-        yield from _build(context, dbt, warehouse, settings)
+        yield from _build(context, dbt, warehouse, settings, config.full_refresh)
 
     return _assets
 
@@ -101,4 +179,5 @@ def _marts(assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
 
 
 CORE_MART_KEYS = _marts(sbm_dbt_assets)  # every mart but the data-quality ones
-MART_KEYS = CORE_MART_KEYS + _marts(data_quality_dbt_assets)
+DATA_QUALITY_MART_KEYS = _marts(data_quality_dbt_assets)
+MART_KEYS = CORE_MART_KEYS + DATA_QUALITY_MART_KEYS

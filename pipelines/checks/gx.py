@@ -4,12 +4,14 @@ What an installation decides enters a suite as a parameter (``{"$PARAMETER": "mi
 ``Installation.suite_parameters``), never as a number written into the file.
 
 GX 1.x cannot validate DuckDB through SQLAlchemy + duckdb_engine (every expectation errors), so the rows to
-check are read with DuckDB into pandas and validated there. GX is imported lazily: it takes seconds to import
-and only the check steps need it.
+check are read with DuckDB into pandas and validated there; what DuckDB SQL can express runs as SQL instead
+(pipelines/checks/expectations.py). GX is imported lazily, only when a suite needs it (it takes seconds to import),
+and one GX context serves a whole run.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -62,31 +64,43 @@ def suite_path(name: str) -> Path:
     return EXPECTATIONS_DIR / f"{name}.json"
 
 
-def load_suite(path: Path) -> ExpectationSuite:
-    """Build the suite from its file and insist every expectation in the file survived."""
+def load_suite(path: Path, only: list[dict] | None = None) -> ExpectationSuite:
+    """Build the suite from its file (or `only` those of its expectations) and insist every one survived."""
     import great_expectations as gx
 
     spec = json.loads(path.read_text(encoding="utf-8"))
-    suite = gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"], meta=spec.get("meta"))
-    if len(suite.expectations) != len(spec["expectations"]):
+    expectations = spec["expectations"] if only is None else only
+    suite = gx.ExpectationSuite(name=spec["name"], expectations=expectations, meta=spec.get("meta"))
+    if len(suite.expectations) != len(expectations):
         kept = {e.expectation_type for e in suite.expectations}
-        dropped = [e.get("type") for e in spec["expectations"] if e.get("type") not in kept]
+        dropped = [e.get("type") for e in expectations if e.get("type") not in kept]
         raise SuiteFileError(f"{path}: GX rejected expectation(s) {dropped}; check the type names and kwargs")
     return suite
 
 
-def validate(frame: pd.DataFrame, suite_file: Path, parameters: dict[str, Any] | None = None) -> Outcome:
+@functools.cache
+def _dataframes():
+    """The pandas data source of the one GX context of this process (a run executes in one process)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    suite = load_suite(suite_file)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("warehouse")
-        .add_dataframe_asset(suite.name)
-        .add_batch_definition_whole_dataframe("all_rows")
-        .get_batch(batch_parameters={"dataframe": frame})
+    return context.data_sources.add_pandas("warehouse")
+
+
+def validate(
+    frame: pd.DataFrame, suite_file: Path, parameters: dict[str, Any] | None = None, only: list[dict] | None = None
+) -> Outcome:
+    """Validate a DataFrame with GX against a suite file (or `only` some of its expectations), its
+    ``$PARAMETER``s from `parameters`."""
+    suite = load_suite(suite_file, only)
+    source = _dataframes()
+    known = suite.name in source.get_asset_names()
+    asset = source.get_asset(suite.name) if known else source.add_dataframe_asset(suite.name)
+    definitions = {d.name: d for d in asset.batch_definitions}
+    batch = (definitions.get("all_rows") or asset.add_batch_definition_whole_dataframe("all_rows")).get_batch(
+        batch_parameters={"dataframe": frame}
     )
     result = batch.validate(
         suite,

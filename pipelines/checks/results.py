@@ -1,4 +1,5 @@
-"""Check outcomes kept in the warehouse: ``meta.check_results``, appended, one row per check per run.
+"""Check outcomes kept in the warehouse: ``meta.check_results``, appended, one row per check per run; and
+``meta.checked_loads``, the loads of each raw table that passed its suites (so they are not checked again).
 
 Two kinds of writer, both in the warehouse pool (``duckdb_warehouse``) like every writer:
 
@@ -31,6 +32,13 @@ CHECK_RESULTS = """
     rows_checked BIGINT,
     details VARCHAR
 """
+CHECKED_LOADS = """
+    target VARCHAR NOT NULL,
+    contract VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL,
+    checked_at TIMESTAMP WITH TIME ZONE NOT NULL
+"""
 KINDS = {"test": "dbt_test", "unit_test": "dbt_unit_test"}  # dbt resource type -> kind
 
 
@@ -48,6 +56,7 @@ class CheckResult:
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
     con.execute(f"CREATE TABLE IF NOT EXISTS meta.check_results ({CHECK_RESULTS})")
+    con.execute(f"CREATE TABLE IF NOT EXISTS meta.checked_loads ({CHECKED_LOADS})")
 
 
 def record(
@@ -62,6 +71,30 @@ def record(
     if rows:
         con.executemany("INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)
+
+
+def unchecked_loads(con: duckdb.DuckDBPyConnection, table: str, contract: str) -> list[str]:
+    """The loads of a raw table that have not passed its suites in this version (`contract`)."""
+    ensure_table(con)
+    return [
+        load
+        for (load,) in con.execute(
+            f"""SELECT DISTINCT load_id FROM {table}
+                EXCEPT SELECT load_id FROM meta.checked_loads WHERE target = ? AND contract = ?
+                ORDER BY 1""",
+            [table, contract],
+        ).fetchall()
+    ]
+
+
+def record_checked_loads(
+    con: duckdb.DuckDBPyConnection, run_id: str, table: str, contract: str, loads: list[str]
+) -> None:
+    """These loads passed the suites of this contract."""
+    ensure_table(con)
+    when = datetime.now(UTC)
+    rows = [(table, contract, load, run_id, when) for load in loads]
+    con.executemany("INSERT INTO meta.checked_loads VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def _target(node: Mapping[str, Any] | None) -> str | None:

@@ -35,6 +35,7 @@ class CbsSource(dg.ConfigurableResource):
 
     def editions(self, family: TableFamily) -> TableFamily:
         """The family with only the editions (years) the installation uses; continuous tables always."""
+
         def used(edition: str) -> bool:
             if not edition.isdigit():
                 return True
@@ -83,7 +84,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
     first, last = installation.cbs_editions or (None, None)
     return {
         "settings": settings,
-        "warehouse": DuckDBResource(database=str(settings.warehouse)),
+        "warehouse": DuckDBResource(database=str(settings.warehouse), connection_config=settings.duckdb_config()),
         "cbs": CbsSource(
             snapshots=str(settings.snapshots),
             online=installation.cbs_online,

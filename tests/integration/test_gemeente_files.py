@@ -3,7 +3,6 @@ bad rows quarantined, messages counted once, credits netted, no BSN or name anyw
 the same files again through `python -m pipelines intake` and the gemeente_files job."""
 
 import re
-import shutil
 from decimal import Decimal
 
 import duckdb
@@ -140,15 +139,6 @@ def test_no_bsn_and_no_name_from_the_demo_files_is_in_any_database(demo_pipeline
     for database in (demo_pipeline.warehouse, demo_pipeline.serving):
         with duckdb.connect(str(database), read_only=True) as con:
             assert words_in(con, bsns + names) == [], database
-
-
-@pytest.fixture
-def demo_copy(demo_pipeline, settings):
-    """A copy of the demo state in this test's own state folder (the `settings` fixture points SBM_HOME there and
-    clears the other state variables), to change without disturbing the session's."""
-    shutil.copytree(demo_pipeline.home, settings.home, ignore=shutil.ignore_patterns("dagster"), dirs_exist_ok=True)
-    settings.dagster_home.mkdir(parents=True)
-    return settings
 
 
 def test_a_corrected_register_replaces_its_year_in_staging_through_the_intake_command(demo_copy, tmp_path):

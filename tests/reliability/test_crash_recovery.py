@@ -46,6 +46,23 @@ def test_after_kill_9_at_intake_dbt_and_publish_a_plain_refresh_succeeds(faulted
     assert not list((home / "archive").glob(".incoming-*")) and not list((home / "tmp").iterdir())
 
 
+def test_the_incremental_care_staging_holds_the_latest_load_of_every_scope_after_the_kills(faulted_pipeline):
+    """stg_zorg__berichtregels is incremental (issue 14): runs killed before, during and after dbt, then the plain
+    refresh, must leave it holding exactly the latest load's rows of every message in raw, as a rebuild from raw
+    would (here computed the way staging did before it was incremental: a window over all of raw)."""
+    with duckdb.connect(str(faulted_pipeline.home / "warehouse.duckdb"), read_only=True) as con:
+        built = con.execute(
+            "SELECT file_sha256, source_row FROM staging.stg_zorg__berichtregels ORDER BY ALL"
+        ).fetchall()
+        latest = con.execute(
+            """SELECT file_sha256, source_row FROM raw.zorg
+               QUALIFY file_sha256 = arg_max(file_sha256, struct_pack(t := loaded_at, s := file_sha256))
+                   OVER (PARTITION BY replace_scope)
+               ORDER BY ALL"""
+        ).fetchall()
+    assert built == latest and len(latest) >= len(QUEUED_EXPORTS)
+
+
 def test_every_table_of_the_warehouse_marts_is_served_whole(faulted_pipeline):
     home = faulted_pipeline.home
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:

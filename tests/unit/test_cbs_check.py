@@ -14,7 +14,7 @@ from demo.cbs import write_cbs_demo
 from demo.cbs_kerncijfers import kerncijfers_documents
 from pipelines.__main__ import main
 from pipelines.assets.cbs import cbs_family_asset
-from pipelines.checks.cbs_checks import cbs_check
+from pipelines.checks.cbs_checks import cbs_check_step
 from pipelines.resources import build_resources
 from pipelines.sources.cbs.check import check_offline, check_online, report
 from pipelines.sources.cbs.client import CbsClient
@@ -131,7 +131,7 @@ def test_online_the_periods_on_offer_come_from_the_period_list_page_by_page(demo
 def test_the_dagster_check_records_every_table_for_the_data_quality_dashboard(settings):
     family = REGISTRY["iv3_lasten"]
     write_cbs_demo(SnapshotStore(settings.snapshots / "cbs"), {family.name: family})
-    check = cbs_check(family)
+    check = cbs_check_step([family])
     job = dg.define_asset_job("check_only", selection=dg.AssetSelection.checks(check))
     defs = dg.Definitions(
         assets=[cbs_family_asset(family)], asset_checks=[check], jobs=[job], resources=build_resources(settings)

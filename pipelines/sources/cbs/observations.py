@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipelines.sources.cbs.registry import Measure
 from pipelines.sources.cbs.snapshots import Snapshot
@@ -91,6 +92,21 @@ def resolve(layout: TableLayout, measures: Iterable[Measure], where: object) -> 
         else:
             found[measure.name] = topic
     return found, missing
+
+
+DUCKDB_OBJECT_SIZE = 16 * 1024 * 1024  # read_json's default maximum_object_size
+
+
+def pages_read(pages: Sequence[Path], columns: str) -> str:
+    """``read_json`` of a table's data pages (one JSON document each) with ``filename``. Its maximum_object_size
+    is the largest page, not a fixed large number: the reader reserves twice that per page it reads at once, so
+    1 GB ran out of SBM_DUCKDB_MEMORY_LIMIT on a table of many pages."""
+    largest = max((page.stat().st_size for page in pages), default=0)
+    files = "[" + ", ".join(literal(str(page)) for page in pages) + "]"
+    return (
+        f"read_json({files}, columns={{'value': {literal(columns)}}}, filename = true, "
+        f"maximum_object_size = {max(largest, DUCKDB_OBJECT_SIZE)})"
+    )
 
 
 @dataclass(frozen=True)

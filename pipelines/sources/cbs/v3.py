@@ -20,12 +20,13 @@ from pipelines.sources.cbs.observations import (
     SnapshotFormatError,
     TableLayout,
     Topic,
+    pages_read,
     placeholder,
     project,
     topic_values,
 )
 from pipelines.sources.cbs.snapshots import Snapshot
-from pipelines.sql import literal, quote
+from pipelines.sql import quote
 
 SUFFIX = re.compile(r"_\d+$")
 DATASETS = ("TypedDataSet", "UntypedDataSet")
@@ -100,14 +101,12 @@ def observations_sql(
     struct_fields = ", ".join(
         f"{quote(c)} VARCHAR" for c in (*layout.all_dimensions, *(t.key for t in measures.values()))
     )
-    files = "[" + ", ".join(literal(str(p)) for p in snapshot.pages(dataset)) + "]"
     absent = "".join(f", NULL::VARCHAR AS {quote(placeholder(name))}" for name in not_published)
     unpivot_on = ", ".join([quote(t.key) for t in measures.values()] + [quote(placeholder(n)) for n in not_published])
     ctes = f"""
 pages AS (
     SELECT filename, unnest(value) AS r
-    FROM read_json({files}, columns={{'value': 'STRUCT("ID" BIGINT, {struct_fields})[]'}},
-                   filename = true, maximum_object_size = 1073741824)
+    FROM {pages_read(snapshot.pages(dataset), f'STRUCT("ID" BIGINT, {struct_fields})[]')}
 ),
 wide AS (SELECT filename, r.*{absent} FROM pages),
 long AS (SELECT * FROM wide UNPIVOT INCLUDE NULLS (value_raw FOR measure_key IN ({unpivot_on}))),

@@ -16,6 +16,7 @@ from pipelines.sources.cbs.observations import (
     SnapshotFormatError,
     TableLayout,
     Topic,
+    pages_read,
     placeholder,
     project,
     topic_values,
@@ -95,7 +96,6 @@ def observations_sql(
         f'STRUCT("Id" BIGINT, "Measure" VARCHAR, {dims}, "Value" VARCHAR, "StringValue" VARCHAR, '
         f'"ValueAttribute" VARCHAR)[]'
     )
-    files = "[" + ", ".join(literal(str(p)) for p in pages) + "]"
     dim_columns = ", ".join(f"r.{quote(d)}" for d in layout.all_dimensions)
     # a measure this edition lacks: one row per cell (combination of dimension categories) the table has
     absent = "".join(
@@ -109,7 +109,7 @@ def observations_sql(
     ctes = f"""
 pages AS (
     SELECT filename, unnest(value) AS r
-    FROM read_json({files}, columns={{'value': '{fields}'}}, filename = true, maximum_object_size = 1073741824)
+    FROM {pages_read(pages, fields)}
 ),
 cells AS (SELECT min(filename) AS filename, min(r.Id) AS row_id, {dim_columns} FROM pages GROUP BY ALL),
 {topic_values(measures, not_published)},

@@ -104,22 +104,31 @@ referrals as (
     )
 ),
 
--- invoiced care: net amount per client, uitsplitsing and year, without the lines the gemeente rejected
-client_costs as (
+-- invoiced care: net amount per client, uitsplitsing and year, without the lines the gemeente rejected (an anti
+-- join: a line stays unless a rejection matches it). The lines are summed per product category first, then per
+-- category and per law: the large sum reads every line once.
+client_category_costs as (
     select
-        lines.gemeente_code, lines.wet, lines.client_id, year(lines.begindatum) as jaar, groep.uitsplitsing,
+        lines.gemeente_code, lines.wet, lines.client_id, year(lines.begindatum) as jaar, lines.product_categorie,
         sum(lines.bedrag_euro)        as bedrag,
         bool_or(lines.is_synthetisch) as is_synthetisch
     from {{ ref('stg_zorg__declaratieregels') }} as lines
-    cross join unnest([lines.wet || ':' || lines.product_categorie, lines.wet || ':totaal']) as groep(uitsplitsing)
+    anti join {{ ref('stg_zorg__afgewezen_declaratieregels') }} as rejected
+        on rejected.gemeente_code = lines.gemeente_code
+        and rejected.aanbieder = lines.aanbieder
+        and rejected.declaratie_nummer = lines.declaratie_nummer
+        and rejected.referentie_nummer = lines.referentie_nummer
+    group by all
+),
+
+client_costs as (
+    select
+        gemeente_code, wet, client_id, jaar, groep.uitsplitsing,
+        sum(bedrag)             as bedrag,
+        bool_or(is_synthetisch) as is_synthetisch
+    from client_category_costs
+    cross join unnest([wet || ':' || product_categorie, wet || ':totaal']) as groep(uitsplitsing)
     where groep.uitsplitsing is not null
-      and not exists (
-          select 1 from {{ ref('stg_zorg__afgewezen_declaratieregels') }} as rejected
-          where rejected.gemeente_code = lines.gemeente_code
-            and rejected.aanbieder = lines.aanbieder
-            and rejected.declaratie_nummer = lines.declaratie_nummer
-            and rejected.referentie_nummer = lines.referentie_nummer
-      )
     group by all
 ),
 

@@ -37,9 +37,11 @@ in_care as (
         any_value(periods.peildatum)                      as peildatum,
         bool_or(periods.is_synthetisch)                   as is_synthetisch
     from periods
-    cross join lateral (select unnest(range(periods.eerste_jaar, periods.laatste_jaar + 1)) as jaar) as years
-    where periods.begindatum <= make_date(years.jaar, 12, 31)
-      and (periods.einddatum is null or periods.einddatum >= make_date(years.jaar, 1, 1))
+    -- the covered years the period overlaps: it begins on or before 31 December and ends (if ever) on or after 1 January
+    cross join lateral (select unnest(range(
+        greatest(year(periods.begindatum), periods.eerste_jaar),
+        least(coalesce(year(periods.einddatum), periods.laatste_jaar), periods.laatste_jaar) + 1
+    )) as jaar) as years
     group by all
 )
 

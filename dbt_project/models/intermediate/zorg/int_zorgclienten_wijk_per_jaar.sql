@@ -1,39 +1,78 @@
--- Where a care client lived, per year the gemeente's own care data cover (int_zorg_dekking): one row per gemeente x
--- client x year. The postcode is the latest one on any of the client's care messages or export rows of that
--- gemeente dated on or before 31 December of the year (allocations and requests carry it; an address change
--- shows in the next message), else the earliest one known. The wijk is that postcode's in the postcode table of
--- the year (macro in_wijk), so the codes are those CBS publishes for that year; wijk_status says why a client has
--- no wijk. Every own-care indicator places a client in a wijk through this model.
-with years as (
+-- Where a care client lived: one row per gemeente x client x year the gemeente's own care data cover
+-- (int_zorg_dekking) in which the client was in care (int_zorgperiodes) or has a care message or export row
+-- (dated or beginning in the year): every year an own-care indicator can count the client in. The postcode is the
+-- latest one on any of the client's care messages or export rows of that gemeente dated on or before 31 December
+-- of the year (allocations and requests carry it; an address change shows in the next message), else the earliest
+-- one known (two postcodes on one day: postcode order). The wijk is that postcode's in the postcode table of the
+-- year (macro in_wijk), so the codes are those CBS publishes for that year; wijk_status says why a client has no
+-- wijk. Every own-care indicator places a client in a wijk through this model.
+--
+-- One pass over the message lines reduces them to each client's last and first postcode per calendar year; the
+-- client's years then take the postcode of the latest year at or before them (an as-of join), so the work grows
+-- with the lines and the client-years, not with their product.
+with coverage as (
+    select * from {{ ref('int_zorg_dekking') }}
+),
+
+years as (
     select gemeente_code, unnest(range(min(eerste_jaar), max(laatste_jaar) + 1)) as jaar
-    from {{ ref('int_zorg_dekking') }}
+    from coverage
     group by gemeente_code
 ),
 
-postcodes as (
-    select gemeente_code, client_id, dagtekening, postcode
+per_year as (
+    select
+        gemeente_code,
+        client_id,
+        year(dagtekening)                                                           as jaar,
+        arg_max(postcode, struct_pack(d := dagtekening, p := postcode)) filter (where postcode is not null)
+                                                                                    as laatste_postcode,
+        arg_min(postcode, struct_pack(d := dagtekening, p := postcode)) filter (where postcode is not null)
+                                                                                    as eerste_postcode
     from {{ ref('stg_zorg__berichtregels') }}
-    where postcode is not null and client_id is not null
-),
-
-clients as (
-    select distinct gemeente_code, client_id from {{ ref('stg_zorg__berichtregels') }} where client_id is not null
+    where client_id is not null
+    group by all
 ),
 
 client_years as (
-    select
-        clients.gemeente_code,
-        clients.client_id,
-        years.jaar,
-        coalesce(
-            arg_max(postcodes.postcode, postcodes.dagtekening)
-                filter (where postcodes.dagtekening <= make_date(years.jaar, 12, 31)),
-            arg_min(postcodes.postcode, postcodes.dagtekening)
-        ) as postcode
-    from clients
-    inner join years using (gemeente_code)
-    left join postcodes using (gemeente_code, client_id)
+    select gemeente_code, client_id, jaar from per_year
+    union
+    select gemeente_code, client_id, year(begindatum)
+    from {{ ref('stg_zorg__berichtregels') }}
+    where client_id is not null and begindatum is not null
+    union
+    select periods.gemeente_code, periods.client_id, unnest(range(
+        greatest(year(periods.begindatum), coverage.eerste_jaar),
+        least(year(coalesce(periods.einddatum, coverage.peildatum)), coverage.laatste_jaar) + 1
+    ))
+    from {{ ref('int_zorgperiodes') }} as periods
+    inner join coverage using (gemeente_code, wet)
+),
+
+first_postcodes as (
+    select gemeente_code, client_id, arg_min(eerste_postcode, jaar) as eerste_postcode
+    from per_year
+    where eerste_postcode is not null
     group by all
+),
+
+known as (
+    select gemeente_code, client_id, jaar, laatste_postcode from per_year where laatste_postcode is not null
+),
+
+placed as (
+    select
+        client_years.gemeente_code,
+        client_years.client_id,
+        client_years.jaar,
+        coalesce(known.laatste_postcode, first_postcodes.eerste_postcode) as postcode
+    from client_years
+    inner join years using (gemeente_code, jaar)
+    left join first_postcodes using (gemeente_code, client_id)
+    asof left join known
+        on known.gemeente_code = client_years.gemeente_code
+        and known.client_id = client_years.client_id
+        and known.jaar <= client_years.jaar
 )
 
-select * from ({{ in_wijk('client_years', 'postcode', 'jaar') }})
+select * from ({{ in_wijk('placed', 'postcode', 'jaar') }})

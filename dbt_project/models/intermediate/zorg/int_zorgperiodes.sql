@@ -9,8 +9,11 @@
 -- A period's einddatum is NULL while one of its allocations is open-ended; it may lie after the data's peildatum
 -- (int_zorg_dekking): care then still goes on. The period's first allocation gives toewijzing_dagtekening (when
 -- the gemeente first sent it) and startbericht_datum (when care started according to the provider).
-with allocations as (
-    select * from {{ ref('int_zorgtoewijzingen') }}
+with allocations as (  -- only the columns a period needs: the windows below sort them
+    select
+        gemeente_code, wet, product_categorie, client_id, toewijzing_sleutel, begindatum, einddatum,
+        eerste_dagtekening, startbericht_datum, is_synthetisch
+    from {{ ref('int_zorgtoewijzingen') }}
     where begindatum is not null and client_id is not null
 ),
 
