@@ -162,6 +162,6 @@ def test_the_region_and_period_dimensions(demo_pipeline):
             serving,
             "SELECT periode, begindatum, label FROM dim_periode WHERE periode IN ('2023HJ02', '2024JJ00') ORDER BY 1",
         )[0][2]
-        == "2023 2e halfjaar"
+        == "2e halfjaar 2023"  # as a Dutch reader writes it (issue 15, macro periode_naam)
     )
     assert query(serving, "SELECT count(*) FROM fct_zorggebruik_gemeente") == [(14 * 10,)]
