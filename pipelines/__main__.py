@@ -130,7 +130,7 @@ def _wait_until_settled(path: Path, seconds: float) -> None:
 def intake(settings: Settings, path: Path, source: str | None, gemeente: str | None, replace: bool = False) -> int:
     """Put a file into the inbox (unless it is there already) and load it in a run of its own; only when rows
     were loaded, rebuild what depends on them in a second run."""
-    from pipelines.assets.gemeente_files import asset_key
+    from pipelines.asset_keys import raw
     from pipelines.assets.meta import gemeente_file_bookkeeping
     from pipelines.definitions import build_definitions
     from pipelines.sensors import file_run_assets, file_run_config
@@ -158,7 +158,7 @@ def intake(settings: Settings, path: Path, source: str | None, gemeente: str | N
         entry = inbox_file(settings.inbox, folder / path.name, sources)
     _wait_until_settled(entry.path, settings.settle_seconds)
     graph = build_definitions(settings).get_repository_def().asset_graph
-    ingest = [asset_key(entry.source), *gemeente_file_bookkeeping.keys]
+    ingest = [raw(entry.source), *gemeente_file_bookkeeping.keys]
     result = _run(settings, "gemeente_files", asset_selection=ingest, run_config=file_run_config(entry, replace))
     loads = _file_loads(settings, result.run_id) if settings.warehouse.exists() else []
     if not result.success or not loads:

@@ -11,18 +11,16 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.asset_keys import MAP, MAP_SHAPES
 from pipelines.assets.gemeente_files import GROUP, IntakeConfig, file_metadata, inbox_entries, report
 from pipelines.config import Settings
 from pipelines.resources import WAREHOUSE_POOL, Intake
 from pipelines.sources.geo.load import SOURCE, ensure_tables, ingest_kaart
 from pipelines.sources.geo.vlakken import TABLE, build_kaartvlakken
 
-RAW_KEY = dg.AssetKey(["raw", SOURCE])
-SHAPES_KEY = dg.AssetKey(TABLE.split("."))
-
 
 @dg.asset(
-    key=RAW_KEY,
+    key=MAP,
     group_name=GROUP,
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
@@ -56,8 +54,8 @@ def wijkenbuurtkaart(
 
 
 @dg.asset(
-    key=SHAPES_KEY,
-    deps=[RAW_KEY],
+    key=MAP_SHAPES,
+    deps=[MAP],
     group_name=GROUP,
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
