@@ -8,7 +8,10 @@ refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on t
 intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141] [--vervang]`
 cbs-check  hold every CBS registry table against its metadata: the stored snapshots, or with --online (or cbs
            mode online in installation.yaml) the CBS API; prints a report and exits 1 when something differs
-purge      remove delivered originals older than the retention period (also a daily Dagster schedule)
+purge      remove delivered originals older than the installation's archive_retention_days (also a daily
+           Dagster schedule)
+serve      start Superset (provisioned with the installation's dashboards) and the Dagster UI behind its guard on
+           127.0.0.1; Ctrl-C stops both (pipelines/serve.py)
 dbt        run dbt on the warehouse with the installation's vars, once no run holds it:
            `dbt -- build --select stg_zorg__berichtregels+` (everything after `--` is dbt's)
 
@@ -239,7 +242,9 @@ def dbt(settings: Settings, args: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     private_umask()  # before anything is written; the servers, dbt and run workers inherit it
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["init", "prepare", "refresh", "intake", "cbs-check", "purge", "dbt"])
+    parser.add_argument(
+        "command", choices=["init", "prepare", "refresh", "intake", "cbs-check", "purge", "dbt", "serve"]
+    )
     parser.add_argument("path", nargs="?", type=Path, help="intake: the file to load")
     parser.add_argument("--source", help="intake: subsidies, zorg, initiatieven, voorzieningen, indicatoren, postcodes")
     parser.add_argument(
@@ -291,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
             return cbs_check(settings, args.online or settings.installation.cbs_online)
         elif args.command == "purge":
             return purge(settings)
+        elif args.command == "serve":
+            from pipelines.serve import serve
+
+            return serve(settings)
         else:
             return refresh(settings, args.full_refresh)
     except KeyboardInterrupt:

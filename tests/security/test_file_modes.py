@@ -55,7 +55,7 @@ def test_prepare_repairs_an_existing_installation(settings, monkeypatch):
 
 
 def test_every_process_the_product_starts_has_a_private_umask(monkeypatch):
-    from dashboards import serve
+    from pipelines import serve
 
     seen = {}
 
@@ -66,7 +66,7 @@ def test_every_process_the_product_starts_has_a_private_umask(monkeypatch):
     previous = os.umask(0o022)
     try:
         monkeypatch.setattr(serve, "run", record)  # the servers would start here, inheriting the umask
-        serve.main()
+        cli.main(["serve"])
         assert seen["umask"] == PRIVATE_UMASK
         os.umask(0o022)
         monkeypatch.setattr(cli, "refresh", lambda settings, full_refresh=False: record() or 0)
