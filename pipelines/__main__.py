@@ -190,10 +190,11 @@ def intake(settings: Settings, path: Path, source: str | None, gemeente: str | N
 def purge(settings: Settings) -> int:
     from pipelines.retention import purge_originals
 
-    purged = purge_originals([settings.archive, settings.rejected, settings.held], settings.archive_retention_days)
+    days = settings.installation.archive_retention_days
+    purged = purge_originals([settings.archive, settings.rejected, settings.held], days)
     for item in purged:
         log.info(item.line())
-    log.info("%d original(s) older than %d days removed", len(purged), settings.archive_retention_days)
+    log.info("%d original(s) older than %d days removed", len(purged), days)
     return 0
 
 

@@ -2,8 +2,9 @@
 readable by the service user only (Superset and Dagster run as that user).
 
 Every process the product starts sets ``PRIVATE_UMASK`` first (``python -m pipelines``, ``serve`` included;
-the servers, dbt and Dagster's run workers inherit it), so whatever it creates is private from the start. ``make_private`` repairs an existing installation (``prepare`` runs it): folders 0700, files
-without any group or other bits.
+the servers, dbt and Dagster's run workers inherit it), so whatever it creates is private from the start.
+``make_private`` repairs an existing installation (``prepare`` runs it): folders 0700, files without any group or
+other bits.
 """
 
 from __future__ import annotations
