@@ -52,7 +52,7 @@ def test_the_cbs_refresh_job_covers_cbs_ingest_and_everything_downstream_but_not
     keys = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
     assert "raw/cbs_bijstand" in keys and "marts/fct_zorggebruik_gemeente" in keys
     # what the CBS models join must be built too, or the job fails on a fresh warehouse
-    assert {"seeds/gemeente_herindelingen", "seeds/taakveld_crosswalk", "intermediate/int_regio_omzetting"} <= keys
+    assert {"seeds/gemeente_herindelingen", "seeds/taakveld_omzetting", "intermediate/int_regio_omzetting"} <= keys
     assert "serving/serving_duckdb" in keys
     assert all(key.startswith("raw/cbs_") for key in keys if key.startswith("raw/"))
     schedule = repo.get_schedule_def("cbs_refresh_weekly")
