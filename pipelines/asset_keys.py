@@ -17,7 +17,7 @@ import dagster as dg
 
 from pipelines.instance import MANIFEST
 from pipelines.sources.geo.load import SOURCE as MAP_SOURCE
-from pipelines.sources.geo.vlakken import TABLE as MAP_SHAPES_TABLE
+from pipelines.sources.geo.shapes import TABLE as MAP_SHAPES_TABLE
 from pipelines.sources.regions import KNOWN_REGIONS_SOURCE
 
 DATA_QUALITY_TAG = "datakwaliteit"  # dbt models built after the other marts and their checks

@@ -16,7 +16,7 @@ from pipelines.assets.gemeente_files import GROUP, IntakeConfig, file_metadata, 
 from pipelines.config import Settings
 from pipelines.resources import WAREHOUSE_POOL, Intake
 from pipelines.sources.geo.load import SOURCE, ensure_tables, ingest_kaart
-from pipelines.sources.geo.vlakken import TABLE, build_kaartvlakken
+from pipelines.sources.geo.shapes import TABLE, build_map_shapes
 
 
 @dg.asset(
@@ -62,9 +62,9 @@ def wijkenbuurtkaart(
     description="geo.kaartvlakken: per classification year (the newest map) every gemeente, wijk and buurt as "
     "simplified WGS84 GeoJSON polygons without holes, one row per part, for the dashboards' maps.",
 )
-def kaartvlakken(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def kaart_shapes(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
-        rows = build_kaartvlakken(con)
+        rows = build_map_shapes(con)
         per_year = con.execute(f"SELECT indeling_jaar, niveau, count(DISTINCT regio_code) FROM {TABLE} GROUP BY ALL "
                                "ORDER BY ALL").fetchall()  # fmt: skip
     context.log.info(f"{TABLE}: {rows} polygon(s); regions per year and level: {per_year}")
@@ -73,4 +73,4 @@ def kaartvlakken(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -
     )
 
 
-kaart_assets = [wijkenbuurtkaart, kaartvlakken]
+kaart_assets = [wijkenbuurtkaart, kaart_shapes]

@@ -109,7 +109,7 @@ def region_shapes(features: pd.DataFrame) -> pd.DataFrame:
     return out[~shapely.is_empty(pieces)]
 
 
-def build_kaartvlakken(con: duckdb.DuckDBPyConnection) -> int:
+def build_map_shapes(con: duckdb.DuckDBPyConnection) -> int:
     """Replace ``geo.kaartvlakken`` with the shapes of the newest map per classification year; returns its rows."""
     con.execute("CREATE SCHEMA IF NOT EXISTS geo")
     con.execute(f"CREATE OR REPLACE TABLE {TABLE} ({COLUMNS})")
