@@ -3,29 +3,24 @@ model, macro or config rebuilds it from raw (pipelines/assets/dbt.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import duckdb
 
+from pipelines.build_inputs import node_digest
+
 INCREMENTAL_STATE = "meta.dbt_incremental_models"
 
 
 def incremental_fingerprints(manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """Per incremental model (dbt unique id): its table and a hash of its SQL, its config and the SQL of the
-    macros it calls."""
+    """Per incremental model (dbt unique id): its table and a hash of its definition (build_inputs.node_digest)."""
     macros = manifest.get("macros", {})
-    fingerprints = {}
-    for unique_id, node in manifest["nodes"].items():
-        if node["resource_type"] != "model" or node["config"].get("materialized") != "incremental":
-            continue
-        parts = [node["checksum"]["checksum"], json.dumps(node["config"], sort_keys=True, default=str)]
-        parts += [macros.get(m, {}).get("macro_sql", m) for m in sorted(node["depends_on"].get("macros", []))]
-        digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-        fingerprints[unique_id] = (f"{node['schema']}.{node['name']}", digest)
-    return fingerprints
+    return {
+        unique_id: (f"{node['schema']}.{node['name']}", node_digest(node, macros))
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
+    }
 
 
 def stale_incremental_models(con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, tuple[str, str]]) -> list[str]:
