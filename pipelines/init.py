@@ -149,4 +149,3 @@ def init(settings: Settings, gemeente: str, peers: list[str] | None, force: bool
 
 def parse_peers(value: str | None) -> list[str] | None:
     return [p for p in (value or "").replace(" ", ",").split(",") if p] or None
-

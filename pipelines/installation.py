@@ -292,8 +292,9 @@ def parse_installation(path: Path, data: Any) -> Installation:
         own_gemeente=own,
         peer_groups=reader.peer_groups(data["peer_groups"], gemeenten),
         size_class_comparison=size_classes,
-        target_classification=reader.integer("target_classification", data.get("target_classification", 2024),
-                                             2015, 2100),  # fmt: skip
+        target_classification=reader.integer(
+            "target_classification", data.get("target_classification", 2024), 2015, 2100
+        ),  # fmt: skip
         min_cell_size=reader.integer("min_cell_size", data.get("min_cell_size", 10), 1, 1000),
         cbs_online=cbs_online,
         cbs_editions=editions,

@@ -4,7 +4,7 @@
   passed their suites (``check_results.py``; written by pipelines/checks/ and pipelines/assets/dbt.py);
 - ``meta.dbt_incremental_models``: the definition each incremental dbt model was built with (``incremental.py``);
 - ``meta.dbt_builds``: what the last successful build of the core models was built from
-  (pipelines/build_inputs.py);
+  (``build_inputs.py``);
 - ``meta.file_loads`` and ``meta.file_replacements``: the intake's load log, written with the rows they describe
   (pipelines/sources/files/load.py).
 

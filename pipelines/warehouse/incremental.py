@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.build_inputs import node_digest
+from pipelines.warehouse.build_inputs import node_digest
 
 INCREMENTAL_STATE = "meta.dbt_incremental_models"
 

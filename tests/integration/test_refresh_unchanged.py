@@ -1,4 +1,4 @@
-"""A refresh with nothing new since the last successful one does not build again (pipelines/build_inputs.py): on
+"""A refresh with nothing new since the last successful one does not build again (pipelines/warehouse/build_inputs.py): on
 a persistent Dagster instance, as `make refresh`, the second run skips dbt, the checks downstream and the
 publish, and leaves the serving file as it was."""
 

@@ -67,9 +67,13 @@ BOWTIE = shapely.Polygon([(X, Y + 200), (X + 100, Y + 300), (X + 100, Y + 200), 
 
 def demo_layers() -> dict[str, list[tuple[dict, shapely.Geometry | None]]]:
     return {
-        "gemeenten": [(almelo("GM0141", "Almelo"), square(X, Y, 300)),
-                      ({"gemeentecode": "GM0153", "gemeentenaam": "Enschede", "water": "NEE", "jaar": 2023},
-                       square(X + 10_000, Y))],  # fmt: skip
+        "gemeenten": [
+            (almelo("GM0141", "Almelo"), square(X, Y, 300)),
+            (
+                {"gemeentecode": "GM0153", "gemeentenaam": "Enschede", "water": "NEE", "jaar": 2023},
+                square(X + 10_000, Y),
+            ),
+        ],  # fmt: skip
         "wijken": [(almelo("WK014101", "Binnenstad"), square(X, Y, 300))],
         "buurten": [
             (almelo("BU01410101", "Binnenstad A", aantal_inwoners=1200), square(X, Y)),  # loaded as it is
@@ -77,8 +81,18 @@ def demo_layers() -> dict[str, list[tuple[dict, shapely.Geometry | None]]]:
             (almelo("BU01410102", "Binnenstad B"), BOWTIE),  # repaired: two triangles of 100 x 100 / 4 = 2,500 m2
             (almelo("BU01410103", "Binnenstad C"), None),  # no geometry: quarantined
             (almelo("BU01530101", "Van Enschede"), square(X + 200, Y)),  # Enschede's code in Almelo: quarantined
-            ({"buurtcode": "BU01530102", "buurtnaam": "Elders", "wijkcode": "WK015301", "gemeentecode": "GM0153",
-              "gemeentenaam": "Enschede", "water": "NEE", "jaar": 2023}, square(X + 10_000, Y)),  # not read
+            (
+                {
+                    "buurtcode": "BU01530102",
+                    "buurtnaam": "Elders",
+                    "wijkcode": "WK015301",
+                    "gemeentecode": "GM0153",
+                    "gemeentenaam": "Enschede",
+                    "water": "NEE",
+                    "jaar": 2023,
+                },
+                square(X + 10_000, Y),
+            ),  # not read
         ],
     }
 
