@@ -32,9 +32,9 @@ from dagster_dbt import (
 from dagster_duckdb import DuckDBResource
 
 from pipelines.asset_keys import DATA_QUALITY_TAG, dbt_key
-from pipelines.warehouse.build_inputs import build_fingerprint, last_build, remember_build
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.resources import WAREHOUSE_POOL
+from pipelines.warehouse.build_inputs import build_fingerprint, last_build, remember_build
 from pipelines.warehouse.check_results import dbt_check_results, record
 from pipelines.warehouse.incremental import (
     incremental_fingerprints,
@@ -116,8 +116,8 @@ def _build(
     """`dbt build` of the asset's selection, then its test outcomes into the warehouse (also when tests failed).
     The warehouse, DuckDB's settings and everything the installation decides reach dbt as --vars
     (Settings.dbt_vars). A skippable selection (the nodes it builds) is not built again when nothing it reads
-    changed since its last successful run (pipelines/warehouse/build_inputs.py); it then materialises nothing, so the checks
-    and the publish downstream are skipped too."""
+    changed since its last successful run (pipelines/warehouse/build_inputs.py); it then materialises nothing, so
+    the checks and the publish downstream are skipped too."""
     manifest = json.loads(dbt_project.manifest_path.read_text())
     fingerprints = incremental_fingerprints(manifest)
     whole = skippable is not None and set(context.selected_asset_keys) == set(context.assets_def.keys)

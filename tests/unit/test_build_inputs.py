@@ -1,5 +1,5 @@
-"""The fingerprint of a dbt build's inputs (pipelines/warehouse/build_inputs.py): it changes with what the build reads and
-with nothing else, so a refresh skips a build only when it would rebuild the same tables."""
+"""The fingerprint of a dbt build's inputs (pipelines/warehouse/build_inputs.py): it changes with what the build
+reads and with nothing else, so a refresh skips a build only when it would rebuild the same tables."""
 
 import copy
 
