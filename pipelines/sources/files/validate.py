@@ -320,7 +320,7 @@ def mark_unknown_codes(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None
     for column in (c for c in spec.columns.values() if c.type == "region" and c.known):
         cell = f"nullif(trim({input_column(column.name)}), '')"
         con.execute(
-            f"""SET VARIABLE {quote('unknown__' + column.name)} = (
+            f"""SET VARIABLE {quote("unknown__" + column.name)} = (
                 SELECT coalesce(list(code), []::VARCHAR[]) FROM (
                     SELECT DISTINCT {_region_code(column, cell)} AS code FROM {GRID}
                 ) WHERE code IS NOT NULL AND code NOT IN (SELECT code FROM _known_regions))"""
