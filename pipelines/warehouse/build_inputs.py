@@ -23,9 +23,15 @@ BUILDS_TABLE = "meta.dbt_builds"
 
 
 def node_digest(node: Mapping[str, Any], macros: Mapping[str, Any]) -> str:
-    """A hash of a node's SQL (checksum), its config and the SQL of the macros it calls."""
+    """A hash of a node's SQL (checksum), its config and the SQL of the macros it calls, and of those they call
+    (the manifest lists only the macros a node calls itself)."""
+    called, todo = set(), list(node["depends_on"].get("macros", []))
+    while todo:
+        if (name := todo.pop()) not in called:
+            called.add(name)
+            todo += macros.get(name, {}).get("depends_on", {}).get("macros", [])
     parts = [node["checksum"]["checksum"], json.dumps(node["config"], sort_keys=True, default=str)]
-    parts += [macros.get(m, {}).get("macro_sql", m) for m in sorted(node["depends_on"].get("macros", []))]
+    parts += [macros.get(m, {}).get("macro_sql", m) for m in sorted(called)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

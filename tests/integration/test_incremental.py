@@ -1,7 +1,11 @@
-"""Incremental builds give the marts a full rebuild gives: a half year of care data delivered on top of the demo,
-built incrementally (as the inbox sensor's run does), then everything rebuilt from raw (`--full-refresh`), every
-mart compared row for row."""
+"""Incremental builds give the marts a full rebuild gives: care data delivered on top of the demo in two steps,
+each built incrementally (as the inbox sensor's run does), then everything rebuilt from raw (`--full-refresh`),
+every mart and care table compared row for row. The deliveries hit what the incremental care chain must get right:
+a new half year that moves the peildatum (open care reaches a new year, the last year is no longer provisional),
+exports that replace months of the demo's (clients leave those months), a stop reported long after its
+allocation, a client moving to another wijk, and a corrected export that drops a client's allocation."""
 
+import csv
 import math
 from pathlib import Path
 
@@ -18,6 +22,7 @@ CARE_TABLES = [  # the care chain's tables, compared as well as the marts
     "staging.stg_zorg__berichtregels",
     *(f"intermediate.{m}" for m in ("int_zorgtoewijzingen", "int_zorgperiodes", "int_zorg_dekking",
                                      "int_zorgclienten_wijk_per_jaar", "int_zorgclienten_per_jaar",
+                                     "int_zorgclienten_postcodes_per_jaar", "int_zorgkosten_per_client_jaar",
                                      "int_declaratieregels_per_wijk", "int_indicator__zorg_eigen")),
 ]  # fmt: skip
 # these two report the pipeline's runs (when which check ran, how often), which differ by design
@@ -103,19 +108,105 @@ def mark(warehouse: Path, value: str | None) -> None:
         con.execute("UPDATE staging.stg_zorg__berichtregels SET source_sheet = ?", [value])
 
 
-def test_a_half_year_built_incrementally_gives_the_marts_of_a_full_rebuild(demo_copy, tmp_path):
-    settings = demo_copy
+ALMELO_EXPORT = "SELECT DISTINCT file_sha256 FROM raw.zorg WHERE source_file LIKE '%almelo%'"
+
+
+def export_rows(settings: Settings) -> list[dict[str, str]]:
+    """The rows of the demo's Almelo export (CSV, the gemeente's case system), from the archive."""
+    (sha256,) = query(settings.warehouse, ALMELO_EXPORT)[0]
+    return read_export(settings.archive / f"{sha256}.csv")
+
+
+def read_export(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file, delimiter=";"))
+
+
+def months(rows: list[dict[str, str]]) -> set[tuple[str, str, str]]:
+    """The scopes of export rows without a message id: law, kind of row and the month the row begins in."""
+    return {(r["Wet"], r["Soort regel"], r["Begindatum"][:7]) for r in rows}
+
+
+def write_export(path: Path, rows: list[dict[str, str]]) -> None:
+    """An export in the format of the demo's (its columns, ';'-separated), with a message id column if rows
+    carry one."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def open_allocation(rows: list[dict[str, str]], replaced: set) -> dict[str, str]:
+    """A Wmo allocation of 2022 that runs past June 2023, without a reported stop, in a month no new export
+    replaces."""
+    stopped = {r["Toewijzingnummer"] for r in rows if r["Soort regel"] == "stop"}
+    return next(r for r in rows if r["Soort regel"] == "toewijzing" and r["Wet"] == "wmo"
+                and r["Begindatum"].startswith("2022") and r["Einddatum"] > "2023-07"
+                and r["Toewijzingnummer"] not in stopped and not months([r]) & replaced)  # fmt: skip
+
+
+def late_stop(allocation: dict[str, str]) -> dict[str, str]:
+    """The provider's stop (307) for `allocation`, sent in 2025 in a message of its own: care ended in June 2023."""
+    return {**allocation, "Soort regel": "stop", "Dagtekening": "2025-02-03", "Einddatum": "2023-06-30",
+            "Berichtidentificatie": "STOP-LAAT-1"}  # fmt: skip
+
+
+def mover(rows: list[dict[str, str]], skip: str) -> dict[str, str]:
+    """A Wmo allocation of 2024 of another client than `skip`: whose client moves."""
+    return next(r for r in rows if r["Soort regel"] == "toewijzing" and r["Wet"] == "wmo"
+                and r["Begindatum"].startswith("2024-0") and r["BSN"] != skip)  # fmt: skip
+
+
+def moved(allocation: dict[str, str], postcode: str) -> dict[str, str]:
+    """A new allocation for the client of `allocation` (in a message of its own, January 2025, the client's only
+    message of 2025) at a new address."""
+    return {**allocation, "Dagtekening": "2025-01-15", "Begindatum": "2025-01-15", "Einddatum": "",
+            "Postcode": postcode, "Toewijzingnummer": "VERHUISD-1", "Berichtidentificatie": "VERHUIZING-1"}  # fmt: skip
+
+
+def first_in_borne(allocation: dict[str, str], postcode: str) -> dict[str, str]:
+    """An allocation of February 2025 in Borne (whose demo data end on 2024-07-10), for the client of `allocation`:
+    Borne's peildatum moves into 2025, so 2024 is no longer provisional, care that ended since counts as outflow
+    and care that goes on reaches 2025, for clients the delivery does not name."""
+    return {**allocation, "Gemeente": "GM0147", "Postcode": postcode, "Dagtekening": "2025-02-10",
+            "Begindatum": "2025-03-01", "Einddatum": "2025-12-31", "Toewijzingnummer": "BORNE-2025-1",
+            "Berichtidentificatie": "BORNE-2025-1"}  # fmt: skip
+
+
+def test_care_built_incrementally_in_steps_gives_the_marts_of_a_full_rebuild(demo_copy, tmp_path, monkeypatch):
+    # the new exports replace whole months of the demo's export with other clients' rows: accepted, not held
+    monkeypatch.setenv("SBM_REPLACE_MAX_SHARE", "1")
+    settings = Settings.from_env()
     warehouse = settings.warehouse
+    inbox = settings.inbox / "zorg"
     before = dict(query(warehouse, "SELECT gemeente_code, count(*) FROM staging.stg_zorg__berichtregels GROUP BY 1"))
     enschede = "SELECT count(*) FROM marts.fct_indicator WHERE regio_code = 'GM0153' AND indicator_code LIKE 'EIGEN_%'"
     assert query(warehouse, enschede) == [(0,)]  # the demo has no own care data of Enschede
-    # Almelo and Enschede deliver their export of the second half of 2024 and of the first half of 2025: Almelo's
-    # months overlap the demo's export (those messages are replaced), the rest is new
+    # step 1: Almelo and Enschede deliver their export of the second half of 2024 and of the first half of 2025
+    # (Almelo's exports also replace months of the demo's, of allocations that began years before; the peildatum
+    # moves into 2025); a provider reports a stop for an allocation of 2022; a client moves to another wijk; Borne
+    # sends one allocation of 2025
     files = write_care_exports(tmp_path / "exports", 3_000, HalfYear(2024, 2), HalfYear(2025, 1))
-    inbox = settings.inbox / "zorg"
     delivered = [p for paths in files.values() for p in paths if p.name.split("_")[1] in ("GM0141", "GM0153")]
+    replaced_months = months([r for p in delivered if "GM0141" in p.name for r in read_export(p)])
+    rows = export_rows(settings)
+    allocation = open_allocation(rows, replaced_months)
+    moving = mover(rows, skip=allocation["BSN"])
+    postcodes = "staging.stg_postcodes__postcodes WHERE jaar = 2024 AND gemeente_code = 'GM0141'"
+    (old_wijk,) = query(warehouse, f"SELECT wijk_code FROM {postcodes} AND postcode = '{moving['Postcode']}'")[0]
+    new_postcode, new_wijk = query(
+        warehouse, f"SELECT postcode, wijk_code FROM {postcodes} AND wijk_code <> '{old_wijk}' ORDER BY 1 LIMIT 1"
+    )[0]
     for path in delivered:
         path.rename(inbox / path.name)
+    write_export(inbox / "stop_laat.csv", [late_stop(allocation)])
+    write_export(inbox / "verhuizing.csv", [moved(moving, new_postcode)])
+    borne_postcodes = "staging.stg_postcodes__postcodes WHERE jaar = 2024 AND gemeente_code = 'GM0147'"
+    (borne_postcode,) = query(warehouse, f"SELECT min(postcode) FROM {borne_postcodes}")[0]
+    write_export(inbox / "borne_2025.csv", [first_in_borne(moving, borne_postcode)])
+    borne = "FROM intermediate.int_zorgclienten_per_jaar WHERE gemeente_code = 'GM0147'"
+    assert query(warehouse, f"SELECT jaar, count(*), bool_and(is_voorlopig), count(*) FILTER (is_uitstroom) {borne} "
+                            "GROUP BY ALL") == [(2024, 24, True, 0)]  # fmt: skip
 
     mark(warehouse, "kept")
     assert care_build(settings).success
@@ -125,16 +216,16 @@ def test_a_half_year_built_incrementally_gives_the_marts_of_a_full_rebuild(demo_
         "SELECT bericht_sleutel, count(*) FROM staging.stg_zorg__berichtregels WHERE source_sheet IS NULL "
         "GROUP BY 1 ORDER BY 1",
     )
-    delivered = query(
+    scopes = query(
         warehouse,
         "SELECT replace_scope, count(*) FROM raw.zorg WHERE source_file LIKE 'zorg/zorgexport_GM%' "
-        "GROUP BY 1 ORDER BY 1",
+        "OR source_file IN ('zorg/stop_laat.csv', 'zorg/verhuizing.csv', 'zorg/borne_2025.csv') GROUP BY 1 ORDER BY 1",
     )
-    assert rewritten == delivered and len(delivered) > 50
+    assert rewritten == scopes and len(scopes) > 50
     mark(warehouse, None)
     after = dict(query(warehouse, "SELECT gemeente_code, count(*) FROM staging.stg_zorg__berichtregels GROUP BY 1"))
     assert after["GM0153"] > before.get("GM0153", 0)
-    assert after["GM0147"] == before["GM0147"]  # Borne delivered nothing
+    assert after["GM0147"] == before["GM0147"] + 1  # Borne delivered one allocation
     assert query(warehouse, enschede)[0][0] > 0  # the new data reached the marts
     # Almelo's demo export no longer counts for the months the new export delivers
     replaced = query(
@@ -144,6 +235,34 @@ def test_a_half_year_built_incrementally_gives_the_marts_of_a_full_rebuild(demo_
                SELECT replace_scope FROM raw.zorg WHERE source_file LIKE 'zorg/zorgexport_GM0141%')""",
     )
     assert replaced == [(0,)]
+    # the late stop ended the allocation in 2023, and the mover lives in another wijk in 2025
+    allocations = "FROM intermediate.int_zorgtoewijzingen WHERE toewijzing_sleutel = "
+    ended = f"SELECT einddatum::VARCHAR, eind_bron {allocations} '{allocation['Toewijzingnummer']}'"
+    assert query(warehouse, ended) == [("2023-06-30", "stopbericht")]
+    mover_wijk = (
+        "SELECT wijk_code FROM intermediate.int_zorgclienten_wijk_per_jaar WHERE jaar = 2025 "
+        "AND gemeente_code = 'GM0141' AND client_id = "
+        "(SELECT client_id FROM staging.stg_zorg__toewijzingen WHERE toewijzing_nummer = 'VERHUISD-1')"
+    )
+    assert query(warehouse, mover_wijk) == [(new_wijk,)]
+    # Borne's Wmo clients of 2024, whom the delivery does not name: no longer provisional, some left, some still in
+    # care in 2025 (Borne's youth care data did not move: 2024 stays provisional there)
+    years = query(
+        warehouse,
+        f"SELECT jaar, bool_or(is_voorlopig), count(*) FILTER (is_uitstroom) {borne} AND wet = 'wmo' GROUP BY ALL "
+        "ORDER BY 1",
+    )
+    assert years[0][:2] == (2024, False) and years[0][2] > 0 and years[1][0] == 2025
+
+    # step 2: Almelo corrects its export of the Wmo allocations of a month of 2022 no new export replaced: one
+    # client's allocation was wrong
+    kept_months = months(rows) - replaced_months
+    month = min(m for wet, kind, m in kept_months if (wet, kind) == ("wmo", "toewijzing") and m > "2022")
+    scope = [r for r in rows if months([r]) == {("wmo", "toewijzing", month)}]
+    dropped = scope[0]
+    write_export(inbox / "zorgexport_almelo_2022-03_gecorrigeerd.csv", scope[1:])
+    assert care_build(settings).success
+    assert query(warehouse, f"SELECT count(*) {allocations} '{dropped['Toewijzingnummer']}'") == [(0,)]
 
     tables = [
         f"{schema}.{table}"

@@ -28,7 +28,10 @@ MANIFEST = {
         "source.p.raw.zorg": {"schema": "raw", "identifier": "zorg"},
         "source.p.meta.file_loads": {"schema": "meta", "identifier": "file_loads"},
     },
-    "macros": {"macro.p.m": {"macro_sql": "{% macro m() %}1{% endmacro %}"}},
+    "macros": {
+        "macro.p.m": {"macro_sql": "{% macro m() %}{{ n() }}{% endmacro %}", "depends_on": {"macros": ["macro.p.n"]}},
+        "macro.p.n": {"macro_sql": "{% macro n() %}1{% endmacro %}"},
+    },
 }
 VARS = {"warehouse": "/x.duckdb", "min_cell_size": 10}
 
@@ -88,9 +91,10 @@ def test_a_table_only_other_selections_read_does_not_change_it(con):
         lambda m: m["nodes"]["model.p.stg_zorg"]["checksum"].update(checksum="a1-edited"),  # the model's SQL
         lambda m: m["nodes"]["model.p.stg_zorg"]["config"].update(materialized="incremental"),  # its config
         lambda m: m["macros"]["macro.p.m"].update(macro_sql="{% macro m() %}2{% endmacro %}"),  # a macro it calls
+        lambda m: m["macros"]["macro.p.n"].update(macro_sql="{% macro n() %}2{% endmacro %}"),  # one that macro calls
         lambda m: m["nodes"].update({"seed.p.cpi": _node("c3", [])}),  # a new seed (or model, or test)
     ],
-    ids=["model sql", "model config", "macro", "new node"],
+    ids=["model sql", "model config", "macro", "nested macro", "new node"],
 )
 def test_a_changed_project_changes_it(con, change):
     edited = copy.deepcopy(MANIFEST)

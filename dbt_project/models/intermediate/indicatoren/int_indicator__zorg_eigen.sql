@@ -8,6 +8,8 @@
 -- Jeugd, so that one unit holds for every category and Wmo and Jeugd add up); medians are values with the number
 -- of clients behind them. Costs are invoice lines (323) net of credits, without the lines the gemeente rejected
 -- (325, matched on provider, declaration and line reference), per client with a net amount above zero.
+-- Every input is a table of clients or client-years (the invoice lines are summed per client and year in
+-- int_zorgkosten_per_client_jaar), so this table is rebuilt on every run.
 with coverage as (
     select * from {{ ref('int_zorg_dekking') }}
 ),
@@ -104,29 +106,15 @@ referrals as (
     )
 ),
 
--- invoiced care: net amount per client, uitsplitsing and year, without the lines the gemeente rejected (an anti
--- join: a line stays unless a rejection matches it). The lines are summed per product category first, then per
--- category and per law: the large sum reads every line once.
-client_category_costs as (
-    select
-        lines.gemeente_code, lines.wet, lines.client_id, year(lines.begindatum) as jaar, lines.product_categorie,
-        sum(lines.bedrag_euro)        as bedrag,
-        bool_or(lines.is_synthetisch) as is_synthetisch
-    from {{ ref('stg_zorg__declaratieregels') }} as lines
-    anti join {{ ref('stg_zorg__afgewezen_declaratieregels') }} as rejected
-        on rejected.gemeente_code = lines.gemeente_code
-        and rejected.aanbieder = lines.aanbieder
-        and rejected.declaratie_nummer = lines.declaratie_nummer
-        and rejected.referentie_nummer = lines.referentie_nummer
-    group by all
-),
-
+-- invoiced care: net amount per client, uitsplitsing and year, without the lines the gemeente rejected; the
+-- lines are summed per client, year and product category once (int_zorgkosten_per_client_jaar, incremental),
+-- here per category and per law
 client_costs as (
     select
         gemeente_code, wet, client_id, jaar, groep.uitsplitsing,
         sum(bedrag)             as bedrag,
         bool_or(is_synthetisch) as is_synthetisch
-    from client_category_costs
+    from {{ ref('int_zorgkosten_per_client_jaar') }}
     cross join unnest([wet || ':' || product_categorie, wet || ':totaal']) as groep(uitsplitsing)
     where groep.uitsplitsing is not null
     group by all

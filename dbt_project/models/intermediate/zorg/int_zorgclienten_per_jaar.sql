@@ -6,6 +6,26 @@
 -- is_instroom: a period begins in the year and the client had no care (in this uitsplitsing) in the year before;
 -- NULL for the first covered year (the year before is not known). is_uitstroom: the client's last period ends in
 -- the year, on or before the peildatum (care that goes on past the peildatum has not ended).
+--
+-- Incremental, by two keys. (1) Every row of each client a load since the last build touched (macro
+-- touched_care_clients): a client's rows come from that client's periods and locations, which change only with
+-- such a load. (2) The rows of a gemeente and law whose coverage (int_zorg_dekking) may have moved, from the
+-- first year it can change: the rows of the year of the peildatum and later depend on it (is_voorlopig; care
+-- open or ending after it; laatste_jaar), so a load with rows of that gemeente and law recomputes them from the
+-- year of the older of the previous and the new peildatum. The previous one is at least the latest date among the
+-- rows the model had seen and staging still holds (loaded_at up to the watermark), so its year is a safe start.
+-- The first covered year (eerste_jaar) sets every row's lower bound and the NULL is_instroom of that year's rows:
+-- when the stored rows do not match it (a row before it, or is_instroom NULL in another year or set in it), the
+-- gemeente and law are recomputed whole. A gemeente and law without stored rows or without coverage too.
+-- Locations need nothing more: a client-year's wijk changes only with that client's rows.
+{{ config(
+    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+    pre_hook="{{ replace_touched({'herberekende_jaarclienten': touched_care_clients(),
+                                  'herberekende_dekkingsjaren': coverage_moved_years()},
+                                 '(gemeente_code, client_id) in (from herberekende_jaarclienten)
+                                  or (gemeente_code, wet, jaar) in (from herberekende_dekkingsjaren)') }}"
+) }}
+
 with coverage as (
     select * from {{ ref('int_zorg_dekking') }}
 ),
@@ -14,6 +34,14 @@ periods as (
     select periodes.*, coverage.peildatum, coverage.eerste_jaar, coverage.laatste_jaar
     from {{ ref('int_zorgperiodes') }} as periodes
     inner join coverage using (gemeente_code, wet)
+    {% if is_incremental() -%}
+    -- the touched clients' periods, and those a recomputed year (or the year before it, for is_instroom) lies in
+    left join (
+        select gemeente_code, wet, min(jaar) as vanaf_jaar from herberekende_dekkingsjaren group by all
+    ) as moved using (gemeente_code, wet)
+    where (periodes.gemeente_code, periodes.client_id) in (from herberekende_jaarclienten)
+        or year(coalesce(periodes.einddatum, date '9999-12-31')) >= moved.vanaf_jaar - 1
+    {%- endif %}
 ),
 
 last_end as (
@@ -35,7 +63,8 @@ in_care as (
         bool_or(year(periods.begindatum) = years.jaar)   as begint_in_jaar,
         any_value(periods.eerste_jaar)                    as eerste_jaar,
         any_value(periods.peildatum)                      as peildatum,
-        bool_or(periods.is_synthetisch)                   as is_synthetisch
+        bool_or(periods.is_synthetisch)                   as is_synthetisch,
+        max(periods.loaded_at)                            as loaded_at
     from periods
     -- the covered years the period overlaps: it begins on or before 31 December and ends (if ever) on or after 1 January
     cross join lateral (select unnest(range(
@@ -61,7 +90,8 @@ select
     )                                                                                              as is_uitstroom,
     location.wijk_code,
     location.wijk_status,
-    in_care.is_synthetisch
+    in_care.is_synthetisch,
+    in_care.loaded_at
 from in_care
 left join in_care as previous
     on previous.gemeente_code = in_care.gemeente_code
@@ -76,3 +106,7 @@ left join {{ ref('int_zorgclienten_wijk_per_jaar') }} as location
     on location.gemeente_code = in_care.gemeente_code
     and location.client_id = in_care.client_id
     and location.jaar = in_care.jaar
+{% if is_incremental() -%}
+where (in_care.gemeente_code, in_care.client_id) in (from herberekende_jaarclienten)
+    or (in_care.gemeente_code, in_care.wet, in_care.jaar) in (from herberekende_dekkingsjaren)
+{%- endif %}

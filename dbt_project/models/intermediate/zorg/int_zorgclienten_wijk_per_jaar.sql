@@ -7,9 +7,10 @@
 -- year (macro in_wijk), so the codes are those CBS publishes for that year; wijk_status says why a client has no
 -- wijk. Every own-care indicator places a client in a wijk through this model.
 --
--- One pass over the message lines reduces them to each client's last and first postcode per calendar year; the
--- client's years then take the postcode of the latest year at or before them (an as-of join), so the work grows
--- with the lines and the client-years, not with their product.
+-- The message lines come reduced to each client's last and first postcode per calendar year
+-- (int_zorgclienten_postcodes_per_jaar, incremental); the client's years then take the postcode of the latest
+-- year at or before them (an as-of join), so the work grows with the client-years, not with the lines. A table
+-- rebuilt on every run from client-level tables: its years follow the coverage, which any load may move.
 with coverage as (
     select * from {{ ref('int_zorg_dekking') }}
 ),
@@ -21,25 +22,11 @@ years as (
 ),
 
 per_year as (
-    select
-        gemeente_code,
-        client_id,
-        year(dagtekening)                                                           as jaar,
-        arg_max(postcode, struct_pack(d := dagtekening, p := postcode)) filter (where postcode is not null)
-                                                                                    as laatste_postcode,
-        arg_min(postcode, struct_pack(d := dagtekening, p := postcode)) filter (where postcode is not null)
-                                                                                    as eerste_postcode
-    from {{ ref('stg_zorg__berichtregels') }}
-    where client_id is not null
-    group by all
+    select * from {{ ref('int_zorgclienten_postcodes_per_jaar') }}
 ),
 
 client_years as (
     select gemeente_code, client_id, jaar from per_year
-    union
-    select gemeente_code, client_id, year(begindatum)
-    from {{ ref('stg_zorg__berichtregels') }}
-    where client_id is not null and begindatum is not null
     union
     select periods.gemeente_code, periods.client_id, unnest(range(
         greatest(year(periods.begindatum), coverage.eerste_jaar),

@@ -9,12 +9,27 @@
 -- A period's einddatum is NULL while one of its allocations is open-ended; it may lie after the data's peildatum
 -- (int_zorg_dekking): care then still goes on. The period's first allocation gives toewijzing_dagtekening (when
 -- the gemeente first sent it) and startbericht_datum (when care started according to the provider).
+--
+-- Incremental: a build recomputes every period of each client a load since the last build touched (macro
+-- touched_care_clients: the clients on the loads' rows and on the rows they replaced, and the client of every
+-- allocation they touched). That key is sufficient: a client's periods are computed from that client's
+-- allocations only (per gemeente), and an allocation changes only when a load touches it. A client left without
+-- allocations loses its periods.
+{{ config(
+    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+    pre_hook="{{ replace_touched({'herberekende_periodeclienten': touched_care_clients()},
+                                 '(gemeente_code, client_id) in (from herberekende_periodeclienten)') }}"
+) }}
+
 with allocations as (  -- only the columns a period needs: the windows below sort them
     select
         gemeente_code, wet, product_categorie, client_id, toewijzing_sleutel, begindatum, einddatum,
-        eerste_dagtekening, startbericht_datum, is_synthetisch
+        eerste_dagtekening, startbericht_datum, is_synthetisch, loaded_at
     from {{ ref('int_zorgtoewijzingen') }}
     where begindatum is not null and client_id is not null
+    {% if is_incremental() -%}
+        and (gemeente_code, client_id) in (from herberekende_periodeclienten)
+    {%- endif %}
 ),
 
 grouped as (
@@ -63,6 +78,7 @@ select
     arg_min_null(eerste_dagtekening, struct_pack(b := begindatum, s := toewijzing_sleutel))      as toewijzing_dagtekening,
     arg_min_null(startbericht_datum, struct_pack(b := begindatum, s := toewijzing_sleutel))      as startbericht_datum,
     count(*)                                                                                as toewijzingen,
-    bool_or(is_synthetisch)                                                                 as is_synthetisch
+    bool_or(is_synthetisch)                                                                 as is_synthetisch,
+    max(loaded_at)                                                                          as loaded_at
 from numbered
 group by gemeente_code, wet, uitsplitsing, client_id, periode_nummer

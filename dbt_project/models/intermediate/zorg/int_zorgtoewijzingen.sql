@@ -8,14 +8,30 @@
 -- the reported stop (the latest 307) when it is not before begindatum, else the allocation's einddatum (NULL:
 -- open-ended). `afwijking` names a report that lies outside the allocation (kept, for the data team to check).
 -- Reports are matched on gemeente, wet and toewijzing_nummer; an allocation without a number stands alone.
+--
+-- Incremental: a build recomputes the allocations a load since the last build touched (macro
+-- touched_allocations: the allocations and reports on the loads' rows and on the rows those loads replaced) and
+-- nothing else. That key is sufficient: an allocation's row is computed from its own versions (301, same key)
+-- and the reports on its number (305, 307, same gemeente, wet and number) only, so a load that touches none of
+-- them cannot change it. An allocation whose every version left staging is deleted and not computed again.
+{{ config(
+    materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+    pre_hook="{{ replace_touched({'herberekende_toewijzingen': touched_allocations()},
+                                 '(gemeente_code, wet, toewijzing_sleutel) in (from herberekende_toewijzingen)') }}"
+) }}
+
 with allocations as (
     select
         *,
-        coalesce(
-            toewijzing_nummer,
-            'zonder nummer:' || client_id || ':' || coalesce(product_categorie, '') || ':' || coalesce(ingangsdatum::varchar, '')
-        ) as toewijzing_sleutel
+        {{ toewijzing_sleutel('ingangsdatum') }} as toewijzing_sleutel
     from {{ ref('stg_zorg__toewijzingen') }}
+),
+
+touched as (
+    select * from allocations
+    {% if is_incremental() -%}
+    where (gemeente_code, wet, toewijzing_sleutel) in (from herberekende_toewijzingen)
+    {%- endif %}
 ),
 
 latest_version as (
@@ -32,9 +48,10 @@ latest_version as (
         min(dagtekening)                                                            as eerste_dagtekening,
         max(dagtekening)                                                            as laatste_dagtekening,
         count(*)                                                                    as versies,
-        bool_or(is_synthetisch)                                                     as is_synthetisch
+        bool_or(is_synthetisch)                                                     as is_synthetisch,
+        max(loaded_at)                                                              as loaded_at
     from (
-        select *, struct_pack(d := dagtekening, f := source_file, r := source_row) as versie from allocations
+        select *, struct_pack(d := dagtekening, f := source_file, r := source_row) as versie from touched
     )
     group by gemeente_code, wet, toewijzing_sleutel
 ),
@@ -43,15 +60,20 @@ reports as (
     select
         gemeente_code, wet, toewijzing_nummer as toewijzing_sleutel,
         min(begindatum) filter (where melding = 'start')  as startbericht_datum,
-        max(einddatum) filter (where melding = 'stop')    as stopbericht_datum
+        max(einddatum) filter (where melding = 'stop')    as stopbericht_datum,
+        max(loaded_at)                                    as loaded_at
     from {{ ref('stg_zorg__start_stop_meldingen') }}
     where toewijzing_nummer is not null
+    {% if is_incremental() -%}
+        and (gemeente_code, wet, toewijzing_nummer) in (from herberekende_toewijzingen)
+    {%- endif %}
     group by all
 ),
 
 resolved as (
     select
-        latest_version.*,
+        latest_version.* exclude (loaded_at),
+        greatest(latest_version.loaded_at, reports.loaded_at) as loaded_at,
         reports.startbericht_datum,
         reports.stopbericht_datum,
         coalesce(reports.startbericht_datum, latest_version.ingangsdatum) as begindatum
@@ -87,5 +109,6 @@ select
         when startbericht_datum < ingangsdatum then 'start voor ingangsdatum'
         when stopbericht_datum > toewijzing_einddatum then 'stop na einddatum'
     end                                                                                          as afwijking,
-    is_synthetisch
+    is_synthetisch,
+    loaded_at
 from resolved

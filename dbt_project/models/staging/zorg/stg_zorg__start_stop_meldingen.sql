@@ -16,6 +16,7 @@ select
     bericht_sleutel,
     is_synthetisch,
     source_file,
-    source_row
+    source_row,
+    loaded_at
 from {{ ref('stg_zorg__berichtregels') }}
 where berichttype in ('305', '307')
