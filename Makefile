@@ -61,7 +61,7 @@ test-fast: setup ## unit tests and the small-graph integration tests (no whole d
 benchmark: setup ## median and p95 of the chart-data API over every dashboard chart (needs `make serve` running)
 	$(PY) scripts/benchmark_dashboards.py
 
-benchmark-scale: prepare ## the pipeline on a region's care data at scale: SIZES=1M (default), 5M, 10M, 50M; see README, Scale
+benchmark-scale: setup ## the pipeline on a region's care data at scale: SIZES=1M (default), 5M, 10M, 50M; see README, Scale
 	$(PY) scripts/benchmark_scale.py --sizes $(or $(SIZES),1M)
 
 docs: prepare ## dbt documentation (models, catalogue, lineage) as one offline page: dbt_project/target/static_index.html
