@@ -128,6 +128,7 @@ def _warehouse(root: Path) -> duckdb.DuckDBPyConnection:
     path = root / "warehouse.duckdb"
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path), config=Settings.from_env({"SBM_HOME": str(root)}).duckdb_config())
+    con.execute("SET enable_progress_bar = false")
     con.execute("CREATE SCHEMA raw")
     gemeenten = [(g.code, g.name) for g in demo_region()]
     con.execute("CREATE TABLE raw.cbs_kerncijfers_wijken_buurten (region_code VARCHAR, region_name VARCHAR)")
@@ -221,7 +222,9 @@ def pandas_pipeline(root: str, files: list[str]) -> tuple[float, int, float, str
                 problems[f"bad {column}"] = (amounts[column].isna() & (cells[column] != "")) | (amounts[column] < 0)
                 problems[f"decimals {column}"] = amounts[column].notna() & (amounts[column].round(2) != amounts[column])
             volume = pd.to_numeric(cells["Volume"], errors="coerce")
-            problems["bad volume"] = (volume.isna() & (cells["Volume"] != "")) | (volume < 0) | (volume % 1 != 0)
+            problems["bad volume"] = (
+                (volume.isna() & (cells["Volume"] != "")) | (volume < 0) | (volume.notna() & (volume % 1 != 0))
+            )
             problems["bad postcode"] = ~cells["Postcode"].str.fullmatch("[1-9][0-9]{3} ?[A-Z]{2}") & (
                 cells["Postcode"] != ""
             )
