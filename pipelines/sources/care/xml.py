@@ -1,8 +1,9 @@
 """Stream an iWmo/iJw 3.2 message (301, 305, 307, 315, 323, 325) into Arrow batches with lxml ``iterparse``.
 
-Memory stays bounded: each product line is turned into a row as soon as its element ends, then the element and
-the ones before it are cleared. The facts of the message (header, declaration) and of the client (BSN, birth
-year, postcode) are kept while their lines stream by. Client names, addresses other than the postcode, relations
+Memory stays bounded: each product line is turned into a row as soon as its element ends and is then cleared;
+a client, with its lines, is freed when it ends. Rows are collected as columns (Arrow batches handed to DuckDB),
+not as objects per line. The facts of the message (header, declaration) and of the client (BSN, birth year,
+postcode) are kept while their lines stream by. Client names, addresses other than the postcode, relations
 and free-text comments are never read. The BSN leaves this module only inside a batch that validation turns
 into a pseudonym before anything is stored (validate.py); the birth date is reduced to the year here.
 

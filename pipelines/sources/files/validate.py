@@ -1,9 +1,11 @@
 """Validate and cast ``_grid`` into ``_intake``, in SQL: one pass over all rows, no Python per row.
 
-Every cell arrives as text. Each column's type (spec.py) gives a cast and the checks that can fail it; a failed
-check is an error ``{code, column_name, cell, message}`` on the row. Rows without errors go to raw; rows with
-errors go to quarantine with all their reasons and the original cell texts. Nothing is coerced silently: an
-amount with three decimals is an error, not a rounding.
+Every cell arrives as text. Each column's type (spec.py) gives a cast and the checks that can fail it. The pass
+types every cell once and keeps per row the numbers of the checks it failed (``reasons``, empty for most rows);
+only for the rejected rows are the errors ``{code, column_name, cell, message}`` and the row's cells then built,
+from their cells in ``_grid``. Rows without errors go to raw; rows with errors go to quarantine with all their
+reasons and the original cell texts. Nothing is coerced silently: an amount with three decimals is an error,
+not a rounding.
 
 Numbers are read the Dutch way or the English way, per value where the spelling decides (``1.234,56``,
 ``1,234.56``, ``12,5``) and per column where it does not (``1.250``): the unambiguous values of the column vote.
