@@ -4,7 +4,8 @@ init       write a new installation file: `init --gemeente GM0193 [--peers GM015
 prepare    write $DAGSTER_HOME/dagster.yaml, parse the dbt project if it changed (dagster-dbt needs the manifest),
            make the inbox, and make the state folder private (an existing installation's modes are repaired)
 refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on the persistent instance;
-           `refresh --full-refresh` rebuilds the incremental models from every load in raw
+           `refresh --full-refresh` rebuilds the incremental models from every load in raw; with nothing new since
+           the last successful refresh, dbt, the checks and the publish are skipped (`refresh --force` builds anyway)
 intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141] [--vervang]`
 cbs-check  hold every CBS registry table against its metadata: the stored snapshots, or with --online (or cbs
            mode online in installation.yaml) the CBS API; prints a report and exits 1 when something differs
@@ -83,10 +84,10 @@ def _file_loads(settings: Settings, run_id: str) -> list[tuple]:
         ).fetchall()
 
 
-def refresh(settings: Settings, full_refresh: bool = False) -> int:
+def refresh(settings: Settings, full_refresh: bool = False, force: bool = False) -> int:
     import dagster as dg
 
-    config = {"ops": {"sbm_dbt_assets": {"config": {"full_refresh": True}}}} if full_refresh else None
+    config = {"ops": {"sbm_dbt_assets": {"config": {"full_refresh": full_refresh, "force": force}}}}
     result = _run(settings, "full_refresh", run_config=config)
     failed = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
     # a failed warning (cbs_check: CBS changed a table) is reported, it does not fail the refresh
@@ -247,7 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         help="init: the installation's own gemeente; intake: whose file it is (GM + 4 digits), if it does not say",
     )
     parser.add_argument("--peers", help="init: the peer group's members (GM codes, comma-separated); else proposed")
-    parser.add_argument("--force", action="store_true", help="init: overwrite an existing installation file")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="init: overwrite an existing installation file; refresh: build even if nothing changed",
+    )
     parser.add_argument(
         "--vervang", action="store_true", help="intake: load a held file although it removes much of what it replaces"
     )
@@ -292,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "purge":
             return purge(settings)
         else:
-            return refresh(settings, args.full_refresh)
+            return refresh(settings, args.full_refresh, args.force)
     except KeyboardInterrupt:
         log.error("stopped (Ctrl-C)")
         return 130

@@ -13,10 +13,9 @@ last build. They are rebuilt from raw (`dbt build --full-refresh`) when asked (`
 model or of a macro it uses, or its config (``meta.dbt_incremental_models`` keeps the fingerprint it was built with).
 """
 
-import hashlib
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from dagster_dbt import (
 )
 from dagster_duckdb import DuckDBResource
 
+from pipelines.build_inputs import build_fingerprint, last_build, node_digest, remember_build
 from pipelines.checks.results import dbt_check_results, record
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.resources import WAREHOUSE_POOL
@@ -39,7 +39,8 @@ from pipelines.resources import WAREHOUSE_POOL
 # installation's vars, which DbtProject's own prepare_if_dev() would not pass.
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 KEEP_TARGET_RUNS = 3
-DATA_QUALITY = "tag:datakwaliteit"
+DATA_QUALITY_TAG = "datakwaliteit"
+DATA_QUALITY = f"tag:{DATA_QUALITY_TAG}"
 INCREMENTAL_STATE = "meta.dbt_incremental_models"
 
 
@@ -58,6 +59,7 @@ class LayeredTranslator(DagsterDbtTranslator):
 
 class DbtBuildConfig(dg.Config):
     full_refresh: bool = False  # rebuild incremental models from every load in raw (dbt --full-refresh)
+    force: bool = False  # build even when nothing changed since the last successful build
 
 
 def prune_target_runs(target: Path, keep: int = KEEP_TARGET_RUNS) -> None:
@@ -68,18 +70,13 @@ def prune_target_runs(target: Path, keep: int = KEEP_TARGET_RUNS) -> None:
 
 
 def incremental_fingerprints(manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """Per incremental model (dbt unique id): its table and a hash of its SQL, its config and the SQL of the
-    macros it calls."""
+    """Per incremental model (dbt unique id): its table and a hash of its definition (build_inputs.node_digest)."""
     macros = manifest.get("macros", {})
-    fingerprints = {}
-    for unique_id, node in manifest["nodes"].items():
-        if node["resource_type"] != "model" or node["config"].get("materialized") != "incremental":
-            continue
-        parts = [node["checksum"]["checksum"], json.dumps(node["config"], sort_keys=True, default=str)]
-        parts += [macros.get(m, {}).get("macro_sql", m) for m in sorted(node["depends_on"].get("macros", []))]
-        digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-        fingerprints[unique_id] = (f"{node['schema']}.{node['name']}", digest)
-    return fingerprints
+    return {
+        unique_id: (f"{node['schema']}.{node['name']}", node_digest(node, macros))
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
+    }
 
 
 def stale_incremental_models(con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, tuple[str, str]]) -> list[str]:
@@ -121,34 +118,71 @@ def _after_build(
     context.log.info(f"{recorded} dbt test outcome(s) recorded in meta.check_results")
 
 
+def _unchanged_since_last_build(
+    context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, name: str, inputs: str, settings: Settings
+) -> str | None:
+    """How the last build of these inputs went, if it makes this one needless: same inputs, and the run that built
+    them succeeded as a whole (checks and publish included) and its serving file is still there."""
+    previous = last_build(con, name)
+    if previous is None or previous[0] != inputs or not settings.serving.exists():
+        return None
+    run = context.instance.get_run_by_id(previous[1])
+    if run is None or run.status != dg.DagsterRunStatus.SUCCESS:
+        return None
+    return f"run {previous[1]} at {previous[2]:%Y-%m-%d %H:%M}"
+
+
 def _build(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
     warehouse: DuckDBResource,
     settings: Settings,
-    full_refresh: bool,
+    config: DbtBuildConfig,
+    name: str,
+    skippable: Callable[[Mapping[str, Any]], bool] | None,
 ):
     """`dbt build` of the asset's selection, then its test outcomes into the warehouse (also when tests failed).
     The warehouse, DuckDB's settings and everything the installation decides reach dbt as --vars
-    (Settings.dbt_vars)."""
-    fingerprints = incremental_fingerprints(json.loads(dbt_project.manifest_path.read_text()))
+    (Settings.dbt_vars). A skippable selection (the nodes it builds) is not built again when nothing it reads
+    changed since its last successful run (pipelines/build_inputs.py); it then materialises nothing, so the checks
+    and the publish downstream are skipped too."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    fingerprints = incremental_fingerprints(manifest)
+    whole = skippable is not None and set(context.selected_asset_keys) == set(context.assets_def.keys)
     with warehouse.get_connection() as con:
         stale = stale_incremental_models(con, fingerprints)
-    if stale and not full_refresh:
+        inputs = build_fingerprint(con, manifest, skippable, settings.dbt_vars()) if whole else None
+        unchanged = inputs and _unchanged_since_last_build(context, con, name, inputs, settings)
+    if unchanged and not (config.full_refresh or config.force or stale):
+        context.log.info(
+            f"nothing changed since the last build ({unchanged}): not one source table, model, seed or setting; "
+            "dbt build, checks and publish skipped (`python -m pipelines refresh --force` builds anyway)"
+        )
+        return
+    if stale and not config.full_refresh:
         context.log.info(f"rebuilding from raw: the definition of {', '.join(stale)} changed since they were built")
-    args = ["build", *(["--full-refresh"] if full_refresh or stale else []), "--vars", json.dumps(settings.dbt_vars())]
+    full_refresh = config.full_refresh or bool(stale)
+    args = ["build", *(["--full-refresh"] if full_refresh else []), "--vars", json.dumps(settings.dbt_vars())]
     invocation = None
     try:
         invocation = dbt.cli(args, context=context)
-        yield from invocation.stream()
+        # dbt test outcomes are not asset observations as well: they are in meta.check_results (and the step's
+        # log), and two stored events per test were a third of a refresh's event-log writes
+        yield from (event for event in invocation.stream() if not isinstance(event, dg.AssetObservation))
+        if inputs:
+            with warehouse.get_connection() as con:
+                remember_build(con, name, inputs, context.run.run_id)
     finally:
         if invocation is not None:
             _after_build(context, invocation, warehouse, fingerprints)
         prune_target_runs(dbt_project.project_dir / "target")
 
 
-def _dbt_build_assets(name: str, **selection: str) -> dg.AssetsDefinition:
-    """The models, seeds and tests of a dbt selection as one multi-asset that runs `dbt build` on them."""
+def _dbt_build_assets(
+    name: str, skippable: Callable[[Mapping[str, Any]], bool] | None = None, **selection: str
+) -> dg.AssetsDefinition:
+    """The models, seeds and tests of a dbt selection as one multi-asset that runs `dbt build` on them;
+    ``skippable``: the selection's nodes, if the build may be skipped when nothing they read changed."""
 
     @dbt_assets(
         manifest=dbt_project.manifest_path,
@@ -165,12 +199,17 @@ def _dbt_build_assets(name: str, **selection: str) -> dg.AssetsDefinition:
         warehouse: DuckDBResource,
         settings: dg.ResourceParam[Settings],
     ):
-        yield from _build(context, dbt, warehouse, settings, config.full_refresh)
+        yield from _build(context, dbt, warehouse, settings, config, name, skippable)
 
     return _assets
 
 
-sbm_dbt_assets = _dbt_build_assets("sbm_dbt_assets", exclude=DATA_QUALITY)
+def _core(node: Mapping[str, Any]) -> bool:
+    return DATA_QUALITY_TAG not in node.get("tags", [])
+
+
+# The data-quality build always runs: it reports this run's checks (meta.check_results changes every run).
+sbm_dbt_assets = _dbt_build_assets("sbm_dbt_assets", skippable=_core, exclude=DATA_QUALITY)
 data_quality_dbt_assets = _dbt_build_assets("data_quality_dbt_assets", select=DATA_QUALITY)
 
 

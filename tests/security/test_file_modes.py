@@ -69,7 +69,7 @@ def test_every_process_the_product_starts_has_a_private_umask(monkeypatch):
         serve.main()
         assert seen["umask"] == PRIVATE_UMASK
         os.umask(0o022)
-        monkeypatch.setattr(cli, "refresh", lambda settings, full_refresh=False: record() or 0)
+        monkeypatch.setattr(cli, "refresh", lambda settings, *flags: record() or 0)
         cli.main(["refresh"])
         assert seen["umask"] == PRIVATE_UMASK
     finally:
