@@ -299,7 +299,9 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[Check], dict[str
             )
     elif kind == "date":
         formats = "[" + ", ".join(literal(f) for f in DATE_FORMATS) + "]"
-        iso = f"CASE WHEN length({v}) = 10 AND substr({v}, 5, 1) = '-' THEN TRY_CAST({v} AS DATE) END"  # most cells
+        # most cells are ISO dates (YYYY-MM-DD), which a cast reads faster than the formats
+        shaped = f"length({v}) = 10 AND substr({v}, 5, 1) = '-' AND substr({v}, 1, 1) BETWEEN '0' AND '9'"
+        iso = f"CASE WHEN {shaped} THEN TRY_CAST({v} AS DATE) END"
         value = f"coalesce({iso}, CAST(try_strptime(split_part({v}, ' ', 1), {formats}) AS DATE))"
         bad(
             f"{v} IS NOT NULL AND {t} IS NULL",
