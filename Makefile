@@ -43,7 +43,7 @@ refresh: prepare ## run the full refresh (ingest, dbt build, GX checks, publish 
 	$(PY) -m pipelines refresh
 
 serve: prepare ## start Superset and the Dagster UI on 127.0.0.1 (Ctrl-C stops both)
-	$(PY) -m dashboards.serve
+	$(PY) -m pipelines serve
 
 demo: demo-data refresh serve ## the main job on the demo data, then serve the dashboards
 

@@ -32,7 +32,7 @@ import duckdb
 import yaml
 
 from dashboards.charts import SpecError, build_chart, stable_uuid
-from dashboards.export import dump_yaml, write_tree
+from dashboards.tree import dump_yaml, write_tree
 from pipelines.config import Settings
 from pipelines.installation import Installation
 

@@ -15,9 +15,9 @@ import json
 import uuid
 from typing import Any
 
+from dashboards.tree import BASEMAP_PLACEHOLDER
+
 NAMESPACE = uuid.UUID("5b1c9a52-3c1e-4b8e-9f54-0d6f3e0c2a11")  # fixed: the uuid5 ids of this project's assets
-# A map chart's background: provisioning puts "geen" (none, works offline) or the tile URL of SBM_BASEMAP_URL here.
-BASEMAP_PLACEHOLDER = "__SBM_BASEMAP__"
 GREY = "#c8c8c8"  # no value: suppressed (fewer than 10) or no data
 
 

@@ -20,28 +20,11 @@ from typing import Any
 
 import yaml
 
-from dashboards.charts import BASEMAP_PLACEHOLDER
-from dashboards.provision import SERVING_PATH_PLACEHOLDER, ProvisionError, SupersetClient, basemap_style
-from dashboards.superset_state import SupersetState, load_credentials
+from dashboards.client import SupersetApiError, SupersetClient, admin_client
+from dashboards.tree import BASEMAP_PLACEHOLDER, SERVING_PATH_PLACEHOLDER, basemap_style, dump_yaml, write_tree
 from pipelines.config import Settings
 
 DUCKDB_URI = re.compile(r"^duckdb:///(?P<path>[^?]+)(?P<query>\?.*)?$")
-
-
-class _BlockDumper(yaml.SafeDumper):
-    """Multi-line strings (markdown, query_context JSON) as ``|`` blocks, which diff line by line."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_BlockDumper.add_representer(str, _represent_str)
-
-
-def dump_yaml(doc: Any) -> str:
-    return yaml.dump(doc, Dumper=_BlockDumper, allow_unicode=True, sort_keys=True, width=110)
 
 
 def _template_database(doc: dict[str, Any]) -> dict[str, Any]:
@@ -161,23 +144,13 @@ def export_dashboards(client: SupersetClient, extra_ids: list[int], assets_dir: 
     listed = client.request("GET", "/api/v1/dashboard/", params={"q": "(columns:!(id,uuid),page_size:100)"})
     ids = sorted({row["id"] for row in listed["result"] if row["uuid"] in uuids} | set(extra_ids))
     if not ids:
-        raise ProvisionError(f"none of the dashboards in {assets_dir} exists in Superset; provision first")
+        raise SupersetApiError(f"none of the dashboards in {assets_dir} exists in Superset; provision first")
     response = client.session.get(
         f"{client.base_url}/api/v1/dashboard/export/", params={"q": f"!({','.join(map(str, ids))})"}, timeout=120
     )
     if not response.ok:
-        raise ProvisionError(f"GET /api/v1/dashboard/export/: HTTP {response.status_code}: {response.text[:300]}")
+        raise SupersetApiError(f"GET /api/v1/dashboard/export/: HTTP {response.status_code}: {response.text[:300]}")
     return normalise(unzip_export(response.content), basemap_url)
-
-
-def write_tree(tree: dict[str, str], assets_dir: Path) -> None:
-    """Replace the asset tree, so deleted or renamed objects disappear from it too."""
-    for old in assets_dir.rglob("*.yaml"):
-        old.unlink()
-    for relative, text in tree.items():
-        target = assets_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,10 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     try:
-        credentials = load_credentials(SupersetState(settings.superset_home))
-        client = SupersetClient(settings.superset_url, credentials.admin_username, credentials.admin_password)
+        client = admin_client(settings)
         tree = export_dashboards(client, args.dashboard, settings.dashboard_assets, settings.basemap_url)
-    except (ProvisionError, OSError, ValueError) as error:
+    except (SupersetApiError, OSError, ValueError) as error:
         print(f"[export] ERROR: {error}", file=sys.stderr)
         return 1
     out = args.out or settings.dashboard_assets

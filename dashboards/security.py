@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from dashboards.provision import SupersetClient
+from dashboards.client import SupersetClient
 from dashboards.superset_state import SupersetState, parse_env_file, write_private
 from pipelines.installation import User
 

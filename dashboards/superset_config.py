@@ -32,7 +32,7 @@ def _load_sibling(name: str):  # noqa: ANN202 - a module object
 
 
 if not os.environ.get("SBM_SUPERSET_HOME"):
-    raise RuntimeError("SBM_SUPERSET_HOME is not set: start Superset with `make serve` (dashboards.serve)")
+    raise RuntimeError("SBM_SUPERSET_HOME is not set: start Superset with `make serve` (python -m pipelines serve)")
 STATE_DIR = Path(os.environ["SBM_SUPERSET_HOME"]).expanduser().resolve()
 
 # Left at Superset's placeholder when unset: Superset then refuses to start, which is what we want.

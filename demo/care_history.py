@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from demo.cbs_zorg import REFERRERS
+from demo.cbs_care import REFERRERS
 from demo.geography import Area, Gemeente, placements, rng
 from demo.population import area_year
 
@@ -48,7 +48,7 @@ PRODUCTS = (
     Product("jeugd", "54", "54A02", "04", 118.75, 12, 3, 6, 0.60, 49),
     Product("jeugd", "43", "43A05", "14", 205.00, 30, 2, 12, 0.65, 14),
 )
-# iJw referrer types and the CBS referrer (cbs_zorg.REFERRERS) whose share they follow
+# iJw referrer types and the CBS referrer (cbs_care.REFERRERS) whose share they follow
 JEUGD_REFERRERS = {"01": "A041550", "02": "A041551", "03": "A041552", "04": "A041553", "05": "A041554",
                    "08": "A041555", "06": "A041556"}  # fmt: skip
 WMO_REFERRER = "01"  # a Wmo request comes in through the gemeente (its Wmo-loket or wijkteam)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from demo.cbs_financien import bijstand_tables, iv3_tables, jeugdzorg_kosten_tables, wmo_kosten_tables
+from demo.cbs_care import jeugdzorg_gemeente_tables, jeugdzorg_wijk_tables, verwijzer_tables, wmo_type_tables
+from demo.cbs_finance import bijstand_tables, iv3_tables, jeugdzorg_kosten_tables, wmo_kosten_tables
 from demo.cbs_kerncijfers import bevolking_leeftijd_tables, kerncijfers_tables
-from demo.cbs_zorg import jeugdzorg_gemeente_tables, jeugdzorg_wijk_tables, verwijzer_tables, wmo_type_tables
 from demo.statline import DemoTable
 from pipelines.sources.cbs.registry import TableFamily
 from pipelines.sources.cbs.snapshots import Snapshot, SnapshotStore

@@ -9,7 +9,10 @@ refresh    run the full_refresh job (ingest, dbt build, GX checks, publish) on t
 intake     load one gemeente file now: `intake <path> --source subsidies [--gemeente GM0141] [--vervang]`
 cbs-check  hold every CBS registry table against its metadata: the stored snapshots, or with --online (or cbs
            mode online in installation.yaml) the CBS API; prints a report and exits 1 when something differs
-purge      remove delivered originals older than the retention period (also a daily Dagster schedule)
+purge      remove delivered originals older than the installation's archive_retention_days (also a daily
+           Dagster schedule)
+serve      start Superset (provisioned with the installation's dashboards) and the Dagster UI behind its guard on
+           127.0.0.1; Ctrl-C stops both (pipelines/serve.py)
 dbt        run dbt on the warehouse with the installation's vars, once no run holds it:
            `dbt -- build --select stg_zorg__berichtregels+` (everything after `--` is dbt's)
 
@@ -131,7 +134,7 @@ def _wait_until_settled(path: Path, seconds: float) -> None:
 def intake(settings: Settings, path: Path, source: str | None, gemeente: str | None, replace: bool = False) -> int:
     """Put a file into the inbox (unless it is there already) and load it in a run of its own; only when rows
     were loaded, rebuild what depends on them in a second run."""
-    from pipelines.assets.gemeente_files import asset_key
+    from pipelines.asset_keys import raw
     from pipelines.assets.meta import gemeente_file_bookkeeping
     from pipelines.definitions import build_definitions
     from pipelines.sensors import file_run_assets, file_run_config
@@ -159,7 +162,7 @@ def intake(settings: Settings, path: Path, source: str | None, gemeente: str | N
         entry = inbox_file(settings.inbox, folder / path.name, sources)
     _wait_until_settled(entry.path, settings.settle_seconds)
     graph = build_definitions(settings).get_repository_def().asset_graph
-    ingest = [asset_key(entry.source), *gemeente_file_bookkeeping.keys]
+    ingest = [raw(entry.source), *gemeente_file_bookkeeping.keys]
     result = _run(settings, "gemeente_files", asset_selection=ingest, run_config=file_run_config(entry, replace))
     loads = _file_loads(settings, result.run_id) if settings.warehouse.exists() else []
     if not result.success or not loads:
@@ -188,10 +191,11 @@ def intake(settings: Settings, path: Path, source: str | None, gemeente: str | N
 def purge(settings: Settings) -> int:
     from pipelines.retention import purge_originals
 
-    purged = purge_originals([settings.archive, settings.rejected, settings.held], settings.archive_retention_days)
+    days = settings.installation.archive_retention_days
+    purged = purge_originals([settings.archive, settings.rejected, settings.held], days)
     for item in purged:
         log.info(item.line())
-    log.info("%d original(s) older than %d days removed", len(purged), settings.archive_retention_days)
+    log.info("%d original(s) older than %d days removed", len(purged), days)
     return 0
 
 
@@ -240,7 +244,9 @@ def dbt(settings: Settings, args: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     private_umask()  # before anything is written; the servers, dbt and run workers inherit it
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["init", "prepare", "refresh", "intake", "cbs-check", "purge", "dbt"])
+    parser.add_argument(
+        "command", choices=["init", "prepare", "refresh", "intake", "cbs-check", "purge", "dbt", "serve"]
+    )
     parser.add_argument("path", nargs="?", type=Path, help="intake: the file to load")
     parser.add_argument("--source", help="intake: subsidies, zorg, initiatieven, voorzieningen, indicatoren, postcodes")
     parser.add_argument(
@@ -296,6 +302,10 @@ def main(argv: list[str] | None = None) -> int:
             return cbs_check(settings, args.online or settings.installation.cbs_online)
         elif args.command == "purge":
             return purge(settings)
+        elif args.command == "serve":
+            from pipelines.serve import serve
+
+            return serve(settings)
         else:
             return refresh(settings, args.full_refresh, args.force)
     except KeyboardInterrupt:

@@ -91,7 +91,6 @@ class Settings:
     settle_seconds: float  # a file is taken from the inbox once its size and mtime have not changed this long
     replace_max_share: float  # a delivery that would remove more than this share of its scope's rows is held
     earliest_date: date  # dates (and years) before this are rejected as out of range
-    archive_retention_days: int  # archived originals (they hold BSNs) are purged this many days after arrival
     basemap_url: str = ""  # tiles under the dashboards' maps (a URL with {z}/{x}/{y}); "": none, works offline
     pseudonym_key: str | None = field(default=None, repr=False)  # SBM_PSEUDONYM_KEY: overrides the key file
     loaded: Installation | None = field(default=None, repr=False)  # the installation file, read and checked
@@ -163,7 +162,6 @@ class Settings:
             settle_seconds=_number(env, "SBM_SETTLE_SECONDS", 5, 0, 3600),
             replace_max_share=_number(env, "SBM_REPLACE_MAX_SHARE", 0.5, 0, 1),
             earliest_date=_date(env, "SBM_EARLIEST_DATE", date(1990, 1, 1)),
-            archive_retention_days=int(_number(env, "SBM_ARCHIVE_RETENTION_DAYS", 90, 1, 36500)),
             basemap_url=env.get("SBM_BASEMAP_URL", "").strip(),
             pseudonym_key=env.get("SBM_PSEUDONYM_KEY"),
             loaded=load_installation(installation_file) if installation_file.is_file() else None,

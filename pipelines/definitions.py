@@ -21,7 +21,12 @@ from pipelines.sensors import dead_run_sensor, inbox_sensor
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[
-            *cbs_assets, *gemeente_file_assets, *kaart_assets, sbm_dbt_assets, *meta_assets, data_quality_dbt_assets,
+            *cbs_assets,
+            *gemeente_file_assets,
+            *kaart_assets,
+            sbm_dbt_assets,
+            *meta_assets,
+            data_quality_dbt_assets,
             publish,
         ],  # fmt: skip
         asset_checks=[*gx_checks, cbs_checks],

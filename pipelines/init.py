@@ -94,6 +94,7 @@ peer_groups:  # the first is the one the dashboards and the wijkprofiel compare 
 size_class_comparison: true  # also compare with every monitored gemeente of the same size class
 target_classification: 2024  # every series on the gemeente and wijk classification of this year
 min_cell_size: 10  # values resting on fewer clients are suppressed
+archive_retention_days: 90  # delivered originals (they hold BSNs) are removed this many days after they arrived
 cbs:
   mode: online  # fetch from the CBS API on every refresh (offline: load stored snapshots only)
   editions: {{first: 2015, last: 2024}}  # the editions (years) to use; `cbs-check --online` lists newer ones
@@ -148,4 +149,3 @@ def init(settings: Settings, gemeente: str, peers: list[str] | None, force: bool
 
 def parse_peers(value: str | None) -> list[str] | None:
     return [p for p in (value or "").replace(" ", ",").split(",") if p] or None
-

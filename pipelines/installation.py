@@ -2,9 +2,10 @@
 
 The product knows no region: which gemeenten it monitors, which one is the installation's own (the dashboards'
 defaults), the named peer groups and the size-class comparison, the target classification, the minimum cell
-size, how CBS data come in, the label on the dashboards, extra column names of the gemeente's own files and the
-dashboard users all come from this file. It is read once, into ``Settings.installation``, and checked on load:
-an error names the file, the key and what is wrong, in words a data team can act on.
+size, how CBS data come in, the label on the dashboards, extra column names of the gemeente's own files, the
+dashboard users and how long delivered originals are kept all come from this file. It is read once, into
+``Settings.installation``, and checked on load: an error names the file, the key and what is wrong, in words a data
+team can act on.
 
 The demo is one such installation (``demo/installation.yaml``); ``python -m pipelines init`` writes a new one.
 """
@@ -30,8 +31,9 @@ CBS_MODES = ("offline", "online")
 ROLES = ("Lezer", "Analist")
 KEYS = {
     "name", "label", "gemeenten", "own_gemeente", "peer_groups", "size_class_comparison", "target_classification",
-    "min_cell_size", "cbs", "column_mappings", "users", "wijk_conversion",
+    "min_cell_size", "cbs", "column_mappings", "users", "wijk_conversion", "archive_retention_days",
 }  # fmt: skip
+ARCHIVE_RETENTION_DAYS = 90  # default: a quarter, enough to re-read a delivery that turned out wrong
 WIJK_CONVERSION_HEADER = "van_code,naar_code,van_indeling,naar_indeling,aandeel,bron"
 
 
@@ -105,6 +107,8 @@ class Installation:
     column_mappings: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     users: tuple[User, ...] = ()
     wijk_conversion: Path | None = None  # the installation's wijk re-divisions (CSV), None: no wijk changed
+    # delivered originals (archive, rejected, held: they hold BSNs) are removed this many days after they arrived
+    archive_retention_days: int = ARCHIVE_RETENTION_DAYS
 
     @property
     def peer_group(self) -> PeerGroup:
@@ -288,14 +292,18 @@ def parse_installation(path: Path, data: Any) -> Installation:
         own_gemeente=own,
         peer_groups=reader.peer_groups(data["peer_groups"], gemeenten),
         size_class_comparison=size_classes,
-        target_classification=reader.integer("target_classification", data.get("target_classification", 2024),
-                                             2015, 2100),  # fmt: skip
+        target_classification=reader.integer(
+            "target_classification", data.get("target_classification", 2024), 2015, 2100
+        ),  # fmt: skip
         min_cell_size=reader.integer("min_cell_size", data.get("min_cell_size", 10), 1, 1000),
         cbs_online=cbs_online,
         cbs_editions=editions,
         column_mappings=reader.column_mappings(data.get("column_mappings") or {}),
         users=reader.users(data.get("users")),
         wijk_conversion=reader.wijk_conversion(data.get("wijk_conversion")),
+        archive_retention_days=reader.integer(
+            "archive_retention_days", data.get("archive_retention_days", ARCHIVE_RETENTION_DAYS), 1, 36500
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines import asset_keys
 from pipelines.assets.dbt import data_quality_dbt_assets
 from pipelines.checks.cbs_checks import cbs_checks
 from pipelines.sources.cbs.registry import load_registry
@@ -19,7 +20,7 @@ def refresh_selection(raw_tables: list[str]) -> dg.AssetSelection:
     """What loading some sources touches: their raw assets and everything downstream, plus what those downstream
     models read besides (seeds, other staging views), so a view never points at a missing table. Other ingest
     assets are not re-run (a CBS refresh must not load files waiting in the inbox, nor the other way round)."""
-    raw = dg.AssetSelection.assets(*(dg.AssetKey(["raw", table]) for table in raw_tables))
+    raw = dg.AssetSelection.assets(*(asset_keys.raw(table) for table in raw_tables))
     other_ingest = dg.AssetSelection.key_prefixes("raw") - raw
     downstream = raw.downstream() - other_ingest
     return downstream | (downstream.upstream() - dg.AssetSelection.key_prefixes("raw"))
@@ -37,7 +38,7 @@ cbs_check = dg.define_asset_job(
     name="cbs_check",
     selection=dg.AssetSelection.checks(cbs_checks)
     | dg.AssetSelection.assets(data_quality_dbt_assets)
-    | dg.AssetSelection.assets(dg.AssetKey(["serving", "serving_duckdb"])),
+    | dg.AssetSelection.assets(asset_keys.SERVING),
     description="Hold every CBS registry table against CBS's metadata (online) or the stored snapshots (offline), "
     "without loading anything, and show the outcome on the data-quality dashboard (`python -m pipelines "
     "cbs-check` prints the same report in the terminal).",

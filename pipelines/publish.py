@@ -22,7 +22,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines.assets.dbt import MART_KEYS
+from pipelines import asset_keys
 from pipelines.resources import WAREHOUSE_POOL, ServingFile
 from pipelines.sources.files.inbox import pid_alive
 from pipelines.sql import literal, quote
@@ -131,8 +131,8 @@ def publish_intake_view(con: duckdb.DuckDBPyConnection, target: Path) -> dict[st
 
 
 @dg.asset(
-    key=["serving", "serving_duckdb"],
-    deps=MART_KEYS,
+    key=asset_keys.SERVING,
+    deps=asset_keys.MARTS,
     group_name="serving",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,

@@ -1,6 +1,6 @@
 """How long delivered originals are kept. Archived files (and files in ``rejected/`` and ``held/``) hold BSNs,
 names and addresses as the gemeente delivered them; they are kept ``archive_retention_days`` after they arrived
-(``SBM_ARCHIVE_RETENTION_DAYS``, default 90 days, pipelines/config.py) and then removed by the
+(a key of the installation file, default 90 days, pipelines/installation.py) and then removed by the
 job ``archive_purge`` (scheduled daily) or ``python -m pipelines purge``, which log every file they remove.
 
 Nothing else needs them: raw keeps every loaded row (pseudonymised), so staging and everything after it can be
@@ -65,5 +65,6 @@ archive_purge_daily = dg.ScheduleDefinition(
     cron_schedule="30 3 * * *",
     execution_timezone="Europe/Amsterdam",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="03:30 every day: remove originals older than the retention period (SBM_ARCHIVE_RETENTION_DAYS).",
+    description="03:30 every day: remove originals older than the retention period (archive_retention_days in "
+    "installation.yaml).",
 )

@@ -1,10 +1,10 @@
 """The state folder is private: originals with BSNs, the pseudonym key, the warehouse and the serving file are
 readable by the service user only (Superset and Dagster run as that user).
 
-Every process the product starts sets ``PRIVATE_UMASK`` first (``python -m pipelines``, ``python -m
-dashboards.serve``; the servers, dbt and Dagster's run workers inherit it), so whatever it creates is private
-from the start. ``make_private`` repairs an existing installation (``prepare`` runs it): folders 0700, files
-without any group or other bits.
+Every process the product starts sets ``PRIVATE_UMASK`` first (``python -m pipelines``, ``serve`` included;
+the servers, dbt and Dagster's run workers inherit it), so whatever it creates is private from the start.
+``make_private`` repairs an existing installation (``prepare`` runs it): folders 0700, files without any group or
+other bits.
 """
 
 from __future__ import annotations

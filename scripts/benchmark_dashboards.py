@@ -19,8 +19,9 @@ import sys
 import time
 from typing import Any
 
-from dashboards.provision import ProvisionError, SupersetClient, dashboard_slugs
+from dashboards.client import SupersetApiError, SupersetClient
 from dashboards.superset_state import SupersetState, load_credentials
+from dashboards.tree import dashboard_slugs
 from pipelines.config import Settings
 
 TARGET_P95_MS = 500
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 client.request("POST", "/api/v1/chart/data", json=context)
                 timings[name].append((time.perf_counter() - started) * 1000)
-    except (ProvisionError, OSError, ValueError) as error:
+    except (SupersetApiError, OSError, ValueError) as error:
         print(f"[benchmark] ERROR: {error}", file=sys.stderr)
         return 1
     every = [ms for values in timings.values() for ms in values]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dashboards.provision import SupersetClient
+from dashboards.client import SupersetClient
 
 ChartData = Callable[[SupersetClient, int, dict[str, Any]], list[dict[str, Any]]]
 

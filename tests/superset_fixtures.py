@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 from superset_e2e import ChartData, inventory
 
-from dashboards.provision import SupersetClient, dashboard_slugs, provision
-from dashboards.serve import free_port, start_superset, wait_until_healthy
+from dashboards.client import SupersetClient
+from dashboards.provision import provision
 from dashboards.superset_state import Credentials, SupersetState, ensure_state, parse_env_file
+from dashboards.tree import dashboard_slugs
 from pipelines.config import Settings
+from pipelines.serve import free_port, start_superset, wait_until_healthy
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@
   one while raw keeps every release. `dimensions` maps a role to the CBS dimension names it has had over the
   editions (as in pipelines/sources/cbs/registry.yaml): {'voorziening': ['TypeMaatwerkarrangement',
   'TypeMaatwerkvoorziening']} adds voorziening_sleutel and voorziening_titel, from whichever the release has.
-  A measure a release does not publish is kept with value_status 'not_published' (and no value).
+  A measure a release does not publish is kept with waarde_status 'not_published' (and no waarde). Columns are
+  Dutch (maat, waarde, tekst, waarde_status, eenheid, cbs_tabel: README, "Code layout and naming"); snapshot_id
+  and retrieved_at keep their names, as every provenance column does.
 -#}
 {% macro stg_cbs(table, dimensions={}) %}
 with source as (
@@ -31,14 +33,14 @@ select
     coalesce({% for name in names %}dimensions['{{ name }}']{{ ', ' if not loop.last }}{% endfor %}) as {{ role }}_sleutel,
     coalesce({% for name in names %}dimension_titles['{{ name }}']{{ ', ' if not loop.last }}{% endfor %}) as {{ role }}_titel,
     {%- endfor %}
-    measure,
-    value,
-    value_text,
-    value_status,
-    unit,
+    measure                                       as maat,
+    value                                         as waarde,
+    value_text                                    as tekst,
+    value_status                                  as waarde_status,
+    unit                                          as eenheid,
     is_voorlopig,
     is_synthetic                                  as is_synthetisch,
-    table_id,
+    table_id                                      as cbs_tabel,
     snapshot_id,
     retrieved_at
 from newest_release_per_cell

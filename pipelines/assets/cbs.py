@@ -10,6 +10,7 @@ where it does not (CBS may have renamed or dropped it; ``python -m pipelines cbs
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines import asset_keys
 from pipelines.resources import WAREHOUSE_POOL, CbsSource
 from pipelines.sources.cbs.fetch import fetch_family
 from pipelines.sources.cbs.load import load_family
@@ -18,7 +19,7 @@ from pipelines.sources.cbs.registry import TableFamily, load_registry
 
 def cbs_family_asset(family: TableFamily) -> dg.AssetsDefinition:
     @dg.asset(
-        key=["raw", family.raw_table],
+        key=asset_keys.raw(family.raw_table),
         group_name="cbs",
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,

@@ -2,15 +2,16 @@
 
 Two dbt builds: every model but the data-quality ones (tag `datakwaliteit`), then, once the other marts and their
 GX checks have run and meta/check_results is complete, the data-quality marts, so they report this run's checks.
-After each build the outcome of every dbt test goes into meta.check_results (pipelines/checks/results.py). A failing
-test fails the build's step, so nothing downstream runs. The tests are not Dagster asset checks as well: a run then
-plans and records two events fewer per test (over 400 of a refresh's events, most of its fixed cost); their
-outcomes are in the step's log, in meta.check_results and on the data-quality dashboard.
+After each build the outcome of every dbt test goes into meta.check_results (pipelines/warehouse/check_results.py).
+A failing test fails the build's step, so nothing downstream runs. The tests are not Dagster asset checks as well: a
+run then plans and records two events fewer per test (over 400 of a refresh's events, most of its fixed cost);
+their outcomes are in the step's log, in meta.check_results and on the data-quality dashboard.
 
 Incremental models (the care data's staging, see dbt_project.yml) read only the loads that are new since their
 last build. They are rebuilt from raw (`dbt build --full-refresh`) when asked (`python -m pipelines refresh
 --full-refresh`) and whenever their definition changed since the warehouse was built with it: the SQL of the
-model or of a macro it uses, or its config (``meta.dbt_incremental_models`` keeps the fingerprint it was built with).
+model or of a macro it uses, or its config (``meta.dbt_incremental_models`` keeps the fingerprint it was built with,
+pipelines/warehouse/incremental.py).
 """
 
 import json
@@ -30,28 +31,30 @@ from dagster_dbt import (
 )
 from dagster_duckdb import DuckDBResource
 
-from pipelines.build_inputs import build_fingerprint, last_build, node_digest, remember_build
-from pipelines.checks.results import dbt_check_results, record
+from pipelines.asset_keys import DATA_QUALITY_TAG, dbt_key
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.resources import WAREHOUSE_POOL
+from pipelines.warehouse.build_inputs import build_fingerprint, last_build, remember_build
+from pipelines.warehouse.check_results import dbt_check_results, record
+from pipelines.warehouse.incremental import (
+    incremental_fingerprints,
+    remember_incremental_models,
+    stale_incremental_models,
+)
 
 # The manifest comes from `python -m pipelines prepare` (make serve and make refresh run it first): parsing needs the
 # installation's vars, which DbtProject's own prepare_if_dev() would not pass.
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 KEEP_TARGET_RUNS = 3
-DATA_QUALITY_TAG = "datakwaliteit"
 DATA_QUALITY = f"tag:{DATA_QUALITY_TAG}"
-INCREMENTAL_STATE = "meta.dbt_incremental_models"
 
 
 class LayeredTranslator(DagsterDbtTranslator):
-    """Asset keys follow the warehouse schemas: <schema>/<table> for sources (raw/<table>: the ingest assets;
-    quarantine/<source> and meta/<table>: pipelines/assets/meta.py), <layer>/<model> for models and seeds."""
+    """Asset keys follow the warehouse schemas (pipelines/asset_keys.py): a source is the asset that loads its
+    table, a model or seed is <layer>/<model>; groups are the layers."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
-        return dg.AssetKey([dbt_resource_props["config"]["schema"], dbt_resource_props["name"]])
+        return dbt_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props.get("config", {}).get("schema")
@@ -67,37 +70,6 @@ def prune_target_runs(target: Path, keep: int = KEEP_TARGET_RUNS) -> None:
     runs = sorted((p for p in target.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in runs[keep:]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def incremental_fingerprints(manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """Per incremental model (dbt unique id): its table and a hash of its definition (build_inputs.node_digest)."""
-    macros = manifest.get("macros", {})
-    return {
-        unique_id: (f"{node['schema']}.{node['name']}", node_digest(node, macros))
-        for unique_id, node in manifest["nodes"].items()
-        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
-    }
-
-
-def stale_incremental_models(con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, tuple[str, str]]) -> list[str]:
-    """Incremental models whose table exists but was built with another definition (or before fingerprints were
-    kept)."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    con.execute(f"CREATE TABLE IF NOT EXISTS {INCREMENTAL_STATE} (model VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
-    built = dict(con.execute(f"SELECT model, fingerprint FROM {INCREMENTAL_STATE}").fetchall())
-    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
-    existing = {f"{schema}.{table}" for schema, table in tables}
-    return sorted(table for table, digest in fingerprints.values() if table in existing and built.get(table) != digest)
-
-
-def remember_incremental_models(
-    con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, tuple[str, str]], run_results: Mapping[str, Any]
-) -> None:
-    """The definitions the incremental models this dbt call built (successfully) were built with."""
-    rows = [fingerprints[r["unique_id"]] for r in run_results["results"]
-            if r["unique_id"] in fingerprints and r["status"] == "success"]  # fmt: skip
-    if rows:
-        con.executemany(f"INSERT OR REPLACE INTO {INCREMENTAL_STATE} VALUES (?, ?)", rows)
 
 
 def _after_build(
@@ -144,8 +116,8 @@ def _build(
     """`dbt build` of the asset's selection, then its test outcomes into the warehouse (also when tests failed).
     The warehouse, DuckDB's settings and everything the installation decides reach dbt as --vars
     (Settings.dbt_vars). A skippable selection (the nodes it builds) is not built again when nothing it reads
-    changed since its last successful run (pipelines/build_inputs.py); it then materialises nothing, so the checks
-    and the publish downstream are skipped too."""
+    changed since its last successful run (pipelines/warehouse/build_inputs.py); it then materialises nothing, so
+    the checks and the publish downstream are skipped too."""
     manifest = json.loads(dbt_project.manifest_path.read_text())
     fingerprints = incremental_fingerprints(manifest)
     whole = skippable is not None and set(context.selected_asset_keys) == set(context.assets_def.keys)
@@ -211,12 +183,3 @@ def _core(node: Mapping[str, Any]) -> bool:
 # The data-quality build always runs: it reports this run's checks (meta.check_results changes every run).
 sbm_dbt_assets = _dbt_build_assets("sbm_dbt_assets", skippable=_core, exclude=DATA_QUALITY)
 data_quality_dbt_assets = _dbt_build_assets("data_quality_dbt_assets", select=DATA_QUALITY)
-
-
-def _marts(assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
-    return [key for key in assets.keys if key.path[0] == "marts"]
-
-
-CORE_MART_KEYS = _marts(sbm_dbt_assets)  # every mart but the data-quality ones
-DATA_QUALITY_MART_KEYS = _marts(data_quality_dbt_assets)
-MART_KEYS = CORE_MART_KEYS + DATA_QUALITY_MART_KEYS

@@ -14,25 +14,20 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines import asset_keys
 from pipelines.config import Settings
 from pipelines.resources import WAREHOUSE_POOL, Intake
 from pipelines.sources.files import inbox
 from pipelines.sources.files.load import FileLoad, ensure_tables, ingest_file
 from pipelines.sources.files.spec import SourceSpec, source_specs, with_headers
 from pipelines.sources.privacy import load_key
-from pipelines.sources.regions import KNOWN_REGIONS_SOURCE
 
 GROUP = "gemeente_files"
-KNOWN_REGIONS_KEY = dg.AssetKey(KNOWN_REGIONS_SOURCE.split("."))
 
 
 class IntakeConfig(dg.Config):
     files: list[str] | None = None  # paths in the inbox; None: every settled file waiting in this source's folder
     replace: bool = False  # the user consents to what these files replace (intake --vervang)
-
-
-def asset_key(source: str) -> dg.AssetKey:
-    return dg.AssetKey(["raw", source])
 
 
 def inbox_entries(
@@ -103,11 +98,11 @@ def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     checks_regions = any(c.type == "region" and c.known for c in spec.columns.values())
 
     @dg.asset(
-        key=asset_key(spec.name),
+        key=asset_keys.raw(spec.name),
         group_name=GROUP,
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,
-        deps=[KNOWN_REGIONS_KEY] if checks_regions else [],
+        deps=[asset_keys.KNOWN_REGIONS] if checks_regions else [],
         description=f"{spec.title}. {spec.description.strip()} Files from inbox/{spec.name}/, validated row by row "
         f"(pipelines/sources/mappings/{spec.name}.yaml); good rows append to raw.{spec.name}, rejected rows to "
         f"quarantine.{spec.name}, one line per file to meta.file_loads.",

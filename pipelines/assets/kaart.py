@@ -11,18 +11,16 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.asset_keys import MAP, MAP_SHAPES
 from pipelines.assets.gemeente_files import GROUP, IntakeConfig, file_metadata, inbox_entries, report
 from pipelines.config import Settings
 from pipelines.resources import WAREHOUSE_POOL, Intake
 from pipelines.sources.geo.load import SOURCE, ensure_tables, ingest_kaart
-from pipelines.sources.geo.vlakken import TABLE, build_kaartvlakken
-
-RAW_KEY = dg.AssetKey(["raw", SOURCE])
-SHAPES_KEY = dg.AssetKey(TABLE.split("."))
+from pipelines.sources.geo.shapes import TABLE, build_map_shapes
 
 
 @dg.asset(
-    key=RAW_KEY,
+    key=MAP,
     group_name=GROUP,
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
@@ -56,17 +54,17 @@ def wijkenbuurtkaart(
 
 
 @dg.asset(
-    key=SHAPES_KEY,
-    deps=[RAW_KEY],
+    key=MAP_SHAPES,
+    deps=[MAP],
     group_name=GROUP,
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
     description="geo.kaartvlakken: per classification year (the newest map) every gemeente, wijk and buurt as "
     "simplified WGS84 GeoJSON polygons without holes, one row per part, for the dashboards' maps.",
 )
-def kaartvlakken(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def kaart_shapes(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
-        rows = build_kaartvlakken(con)
+        rows = build_map_shapes(con)
         per_year = con.execute(f"SELECT indeling_jaar, niveau, count(DISTINCT regio_code) FROM {TABLE} GROUP BY ALL "
                                "ORDER BY ALL").fetchall()  # fmt: skip
     context.log.info(f"{TABLE}: {rows} polygon(s); regions per year and level: {per_year}")
@@ -75,4 +73,4 @@ def kaartvlakken(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -
     )
 
 
-kaart_assets = [wijkenbuurtkaart, kaartvlakken]
+kaart_assets = [wijkenbuurtkaart, kaart_shapes]

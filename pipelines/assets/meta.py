@@ -4,9 +4,9 @@ come from. Once the files of a run are in, the load log and the quarantine are a
 
 ``quarantine.<source>`` and ``meta.file_loads`` are written by the ingest assets of the inbox (raw/<source>), in
 the same transaction as the raw rows; ``meta.check_results`` by every GX check as it runs and after every dbt
-build (pipelines/checks/results.py). None of them is written here. These assets make sure the tables exist, mark
-the point in a run after which each is complete for that run (after every ingest asset; after every mart and its
-checks), and report what they hold. The data-quality marts (dbt models tagged `datakwaliteit`) read them.
+build (pipelines/warehouse/check_results.py). None of them is written here. These assets make sure the tables
+exist, mark the point in a run after which each is complete for that run (after every ingest asset; after every
+mart and its checks), and report what they hold. The data-quality marts (dbt models tagged `datakwaliteit`) read them.
 """
 
 from pathlib import Path
@@ -14,24 +14,23 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.assets.dbt import CORE_MART_KEYS
-from pipelines.assets.gemeente_files import asset_key
-from pipelines.checks.results import ensure_table
+from pipelines import asset_keys
 from pipelines.jobs import INBOX_SOURCES
 from pipelines.publish import publish_intake_view, remove_stale
 from pipelines.resources import WAREHOUSE_POOL, Intake
 from pipelines.sources.files.load import ensure_tables
 from pipelines.sources.files.spec import source_specs
 from pipelines.sources.geo import load as kaart
+from pipelines.warehouse.check_results import ensure_table
 
 GROUP = "meta"
-INGEST = [asset_key(source) for source in INBOX_SOURCES]
+INGEST = [asset_keys.raw(source) for source in INBOX_SOURCES]
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            ["meta", "file_loads"],
+            asset_keys.FILE_LOADS,
             deps=INGEST,
             group_name=GROUP,
             kinds={"duckdb"},
@@ -40,8 +39,8 @@ INGEST = [asset_key(source) for source in INBOX_SOURCES]
         ),
         *(
             dg.AssetSpec(
-                ["quarantine", source],
-                deps=[asset_key(source)],
+                asset_keys.quarantine(source),
+                deps=[asset_keys.raw(source)],
                 group_name=GROUP,
                 kinds={"duckdb"},
                 description=f"quarantine.{source}: the rejected rows of {source} files with their reasons, written "
@@ -70,7 +69,7 @@ def gemeente_file_bookkeeping(context: dg.AssetExecutionContext, warehouse: Duck
         }
     context.log.info(f"load log and quarantine published to {view} (readable while a refresh runs)")
     yield dg.MaterializeResult(
-        asset_key=["meta", "file_loads"],
+        asset_key=asset_keys.FILE_LOADS,
         metadata={
             "intake_view": str(view),
             **{f"files_{status}.{source}": n for source, status, n in sorted(files)},
@@ -79,14 +78,14 @@ def gemeente_file_bookkeeping(context: dg.AssetExecutionContext, warehouse: Duck
     )
     for source, counts in reasons.items():
         yield dg.MaterializeResult(
-            asset_key=["quarantine", source],
+            asset_key=asset_keys.quarantine(source),
             metadata={"rows": sum(n for _, n in counts), **{f"rows.{reason}": n for reason, n in counts}},
         )
 
 
 @dg.asset(
-    key=["meta", "check_results"],
-    deps=CORE_MART_KEYS,
+    key=asset_keys.CHECK_RESULTS,
+    deps=asset_keys.CORE_MARTS,
     group_name=GROUP,
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,

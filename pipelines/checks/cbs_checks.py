@@ -11,10 +11,11 @@ from collections.abc import Iterable
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.checks.results import CheckResult, record
+from pipelines import asset_keys
 from pipelines.resources import WAREHOUSE_POOL, CbsSource
 from pipelines.sources.cbs.check import FamilyCheck, check_offline, check_online
 from pipelines.sources.cbs.registry import TableFamily, load_registry
+from pipelines.warehouse.check_results import CheckResult, record
 
 STATUS = {"ok": "pass", "no_snapshot": "skipped", "deviation": "warn", "error": "error"}  # -> check_results
 
@@ -50,7 +51,7 @@ def check_results(fc: FamilyCheck) -> list[CheckResult]:
 
 def cbs_check_step(families: Iterable[TableFamily]) -> dg.AssetChecksDefinition:
     """One step (Dagster's cost is per step) with a ``cbs_check`` per family, on the family's raw table."""
-    families = {dg.AssetKey(["raw", family.raw_table]): family for family in families}
+    families = {asset_keys.raw(family.raw_table): family for family in families}
     specs = [
         dg.AssetCheckSpec(
             "cbs_check",

@@ -27,17 +27,17 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines.assets.dbt import CORE_MART_KEYS, DATA_QUALITY_MART_KEYS
-from pipelines.assets.gemeente_files import KNOWN_REGIONS_KEY, asset_key
+from pipelines import asset_keys
+from pipelines.asset_keys import KNOWN_REGIONS
 from pipelines.checks.expectations import validate_relation
 from pipelines.checks.gx import Outcome, suite_path
-from pipelines.checks.results import CheckResult, record, record_checked_loads, unchecked_loads
 from pipelines.config import Settings
 from pipelines.resources import WAREHOUSE_POOL
 from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.files.spec import source_specs
 from pipelines.sources.geo.load import SOURCE as MAP_SOURCE
 from pipelines.sql import literal
+from pipelines.warehouse.check_results import CheckResult, record, record_checked_loads, unchecked_loads
 
 MAY_BE_NEGATIVE = {"iv3_lasten"}  # Iv3 amounts include corrections below zero
 
@@ -162,27 +162,27 @@ def suite_checks(name: str, targets: list[Target], description: str) -> dg.Asset
 
 CBS = [
     Target(
-        dg.AssetKey(["raw", family.raw_table]),
+        asset_keys.raw(family.raw_table),
         ("raw_cbs",) if name in MAY_BE_NEGATIVE else ("raw_cbs", "raw_cbs_non_negative"),
         new_loads=True,
         newest_release=True,
     )
     for name, family in load_registry().items()
 ]
-GEMEENTE = [Target(asset_key(source), (f"raw_{source}",), new_loads=True) for source in source_specs()]
+GEMEENTE = [Target(asset_keys.raw(source), (f"raw_{source}",), new_loads=True) for source in source_specs()]
 # the map's polygons are checked for being there, not read whole (GEOS checked them on loading)
 MAP = Target(
-    asset_key(MAP_SOURCE), (f"raw_{MAP_SOURCE}",), new_loads=True,
+    asset_keys.MAP, (f"raw_{MAP_SOURCE}",), new_loads=True,
     select="* EXCLUDE (geometrie), octet_length(geometrie) AS geometrie_bytes",
 )  # fmt: skip
 # every mart has a suite named after it (tests/unit/test_gx_suites.py insists)
-MARTS = [Target(key, (key.path[-1],)) for key in CORE_MART_KEYS]
-DATA_QUALITY_MARTS = [Target(key, (key.path[-1],)) for key in DATA_QUALITY_MART_KEYS]
+MARTS = [Target(key, (key.path[-1],)) for key in asset_keys.CORE_MARTS]
+DATA_QUALITY_MARTS = [Target(key, (key.path[-1],)) for key in asset_keys.DATA_QUALITY_MARTS]
 
 gx_checks = [
-    suite_checks("gx_cbs_regions", [t for t in CBS if t.asset_key == KNOWN_REGIONS_KEY],
+    suite_checks("gx_cbs_regions", [t for t in CBS if t.asset_key == KNOWN_REGIONS],
                  "The CBS table the gemeente files' region codes are checked against, before those files load."),
-    suite_checks("gx_cbs", [t for t in CBS if t.asset_key != KNOWN_REGIONS_KEY], "The other CBS tables' new loads."),
+    suite_checks("gx_cbs", [t for t in CBS if t.asset_key != KNOWN_REGIONS], "The other CBS tables' new loads."),
     suite_checks("gx_gemeente_files", [*GEMEENTE, MAP],
                  "The new loads of the gemeente files and the Wijk- en buurtkaart, before dbt reads them."),
     suite_checks("gx_marts", MARTS, "Every mart but the data-quality ones, before they are published."),

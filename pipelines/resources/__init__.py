@@ -104,7 +104,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
             settle_seconds=settings.settle_seconds,
             replace_max_share=settings.replace_max_share,
             earliest_date=settings.earliest_date.isoformat(),
-            archive_retention_days=settings.archive_retention_days,
+            archive_retention_days=installation.archive_retention_days,
         ),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),

@@ -87,9 +87,7 @@ def cut_off(texts: list[Text], size: tuple[int, int], margin: float = 1.0) -> li
     """Texts that stick out of their canvas, so part of them is not drawn."""
     width, height = size
     return [
-        t.text
-        for t in texts
-        if t.x0 < -margin or t.x1 > width + margin or t.y0 < -margin or t.y1 > height + margin
+        t.text for t in texts if t.x0 < -margin or t.x1 > width + margin or t.y0 < -margin or t.y1 > height + margin
     ]
 
 

@@ -35,8 +35,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from superset_e2e import ChartData
 
 from dashboards.charts import GREY
-from dashboards.provision import SupersetClient, dashboard_slugs
+from dashboards.client import SupersetClient
 from dashboards.superset_state import Credentials, SupersetState, parse_env_file
+from dashboards.tree import dashboard_slugs
 from pipelines.config import Settings
 from pipelines.publish import publish_marts
 

@@ -17,9 +17,11 @@ import pytest
 from superset_e2e import KNOWN_VALUES, RAW_INPUTS, ChartData, KnownValue, inventory
 
 from dashboards.build import build_tree
+from dashboards.client import SupersetApiError, SupersetClient
 from dashboards.export import export_dashboards
-from dashboards.provision import ProvisionError, SupersetClient, dashboard_slugs, provision
+from dashboards.provision import provision
 from dashboards.superset_state import Credentials, SupersetState, ensure_state
+from dashboards.tree import dashboard_slugs
 from pipelines.config import REPO_ROOT, Settings
 
 pytestmark = pytest.mark.e2e
@@ -146,11 +148,11 @@ def test_duckdb_cannot_touch_server_files(client: SupersetClient, provisioned: d
 
     secret = tmp_path / "secret.csv"
     secret.write_text("wachtwoord\ngeheim\n", encoding="utf-8")
-    with pytest.raises(ProvisionError, match="disabled by configuration"):  # DuckDB refuses, past the guard
+    with pytest.raises(SupersetApiError, match="disabled by configuration"):  # DuckDB refuses, past the guard
         _sql_lab(client, database_id, f"SELECT * FROM read_csv('{secret}')")
-    with pytest.raises(ProvisionError, match="niet toegestaan"):
+    with pytest.raises(SupersetApiError, match="niet toegestaan"):
         _sql_lab(client, database_id, "SET enable_external_access = true")
-    with pytest.raises(ProvisionError, match="niet toegestaan"):
+    with pytest.raises(SupersetApiError, match="niet toegestaan"):
         _sql_lab(client, database_id, f"COPY (SELECT 1) TO '{tmp_path / 'leak.csv'}'")
     assert not (tmp_path / "leak.csv").exists()
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from superset_e2e import ChartData
 
-from dashboards.provision import SupersetClient
+from dashboards.client import SupersetClient
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import respx
 
-from demo.cbs_financien import bijstand_tables
+from demo.cbs_finance import bijstand_tables
 from pipelines.assets.cbs import cbs_family_asset
 from pipelines.resources import build_resources
 from pipelines.sources.cbs.registry import load_registry
@@ -136,8 +136,8 @@ def test_a_revised_release_replaces_the_provisional_figure_and_raw_keeps_both(de
     staged = query(
         demo_pipeline.warehouse,
         """
-        SELECT periode, is_voorlopig, value FROM staging.stg_cbs__wmo_clienten_type_wijk
-        WHERE regio_code = 'GM0141' AND voorziening_sleutel = 'T001024' AND measure = 'WmoClienten'
+        SELECT periode, is_voorlopig, waarde FROM staging.stg_cbs__wmo_clienten_type_wijk
+        WHERE regio_code = 'GM0141' AND voorziening_sleutel = 'T001024' AND maat = 'WmoClienten'
           AND jaar >= 2023 AND periode_soort = 'JJ' ORDER BY 1""",
     )
     assert staged == [("2023JJ00", False, 6138.0), ("2024JJ00", True, 6037.0)]

@@ -19,7 +19,6 @@ import respx
 from real_statline import StatLineV3
 
 from pipelines.assets.cbs import cbs_family_asset
-from pipelines.checks.results import ensure_table as ensure_check_results
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.instance import dbt_command
 from pipelines.resources import build_resources
@@ -29,6 +28,7 @@ from pipelines.sources.cbs.registry import load_registry
 from pipelines.sources.cbs.snapshots import SnapshotStore
 from pipelines.sources.files.load import ensure_tables
 from pipelines.sources.files.spec import source_specs
+from pipelines.warehouse.check_results import ensure_table as ensure_check_results
 
 pytestmark = pytest.mark.integration
 REGISTRY = load_registry()

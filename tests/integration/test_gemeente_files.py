@@ -128,7 +128,7 @@ def test_subsidies_are_mapped_to_ecosystem_elements(demo_pipeline):
     )
     assert rows["Subsidieregeling Bewonersinitiatieven"] == "initiatief / regel 10"
     assert rows["Exploitatie buurthuizen en wijkcentra"] == "fysieke_infrastructuur / regel 30"
-    assert rows["Buurtsportcoaches en beweegnetwerk"] == "netwerken / override"
+    assert rows["Buurtsportcoaches en beweegnetwerk"] == "netwerken / uitzondering"
 
 
 def test_no_bsn_and_no_name_from_the_demo_files_is_in_any_database(demo_pipeline, words_in):

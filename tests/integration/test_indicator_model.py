@@ -10,7 +10,7 @@ from collections import defaultdict
 import duckdb
 import pytest
 
-from demo.cbs_financien import iv3_tables, wmo_kosten_tables
+from demo.cbs_finance import iv3_tables, wmo_kosten_tables
 from demo.cbs_kerncijfers import bevolking_leeftijd_tables, kerncijfers_documents
 from demo.gemeente_files import subsidies
 from demo.geography import demo_region

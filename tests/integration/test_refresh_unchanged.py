@@ -1,6 +1,6 @@
-"""A refresh with nothing new since the last successful one does not build again (pipelines/build_inputs.py): on
-a persistent Dagster instance, as `make refresh`, the second run skips dbt, the checks downstream and the
-publish, and leaves the serving file as it was."""
+"""A refresh with nothing new since the last successful one does not build again
+(pipelines/warehouse/build_inputs.py): on a persistent Dagster instance, as `make refresh`, the second run skips
+dbt, the checks downstream and the publish, and leaves the serving file as it was."""
 
 import dagster as dg
 import pytest

@@ -11,7 +11,7 @@ import pytest
 import requests
 from probing import SourceAddressAdapter, Target, form_login
 
-from dashboards.provision import SupersetClient
+from dashboards.client import SupersetClient
 from dashboards.superset_state import Credentials, SupersetState, parse_env_file
 
 

@@ -1,7 +1,7 @@
 """The Dagster UI as a web page on another site (or a DNS-rebinding page) would try to drive it (issue 12, finding 5).
 
-`dashboards.serve.start_dagster` is what `make serve` runs: `dagster dev` on a private port and the guard
-(dashboards/dagster_proxy.py) on the public one; here with an empty workspace (the webserver and its GraphQL API are
+`pipelines.serve.start_dagster` is what `make serve` runs: `dagster dev` on a private port and the guard
+(pipelines/dagster_proxy.py) on the public one; here with an empty workspace (the webserver and its GraphQL API are
 what is probed; loading the pipeline's code location would add some 40 s). A harmless mutation stands for the
 dangerous ones (launch, terminate or delete runs, wipe assets): the same route, the same checks. `setNuxSeen`
 writes $DAGSTER_HOME/.nux/nux.yaml, so whether it ran is seen on disk, not only in the answer; the refusals come
@@ -20,8 +20,8 @@ import pytest
 import requests
 import websockets
 
-from dashboards.serve import free_port, start_dagster, wait_until_healthy
 from pipelines.config import Settings
+from pipelines.serve import free_port, start_dagster, wait_until_healthy
 
 pytestmark = pytest.mark.security
 

@@ -2,18 +2,22 @@
 file are readable by the service user only; every process the product starts sets a private umask; `prepare`
 repairs an existing installation; originals are kept only as long as configured."""
 
-import dataclasses
 import os
 import stat
 import time
 
 import dagster as dg
 import pytest
+import yaml
 
 from pipelines import __main__ as cli
+from pipelines.config import REPO_ROOT
+from pipelines.installation import parse_installation
 from pipelines.resources import build_resources
 from pipelines.retention import DAY, archive_purge, purge_originals
 from pipelines.state import PRIVATE_UMASK
+
+DEMO_INSTALLATION = REPO_ROOT / "demo" / "installation.yaml"
 
 
 def mode(path):
@@ -55,7 +59,7 @@ def test_prepare_repairs_an_existing_installation(settings, monkeypatch):
 
 
 def test_every_process_the_product_starts_has_a_private_umask(monkeypatch):
-    from dashboards import serve
+    from pipelines import serve
 
     seen = {}
 
@@ -66,7 +70,7 @@ def test_every_process_the_product_starts_has_a_private_umask(monkeypatch):
     previous = os.umask(0o022)
     try:
         monkeypatch.setattr(serve, "run", record)  # the servers would start here, inheriting the umask
-        serve.main()
+        cli.main(["serve"])
         assert seen["umask"] == PRIVATE_UMASK
         os.umask(0o022)
         monkeypatch.setattr(cli, "refresh", lambda settings, *flags: record() or 0)
@@ -86,8 +90,14 @@ def test_originals_are_purged_after_the_retention_period_and_raw_stays(intake):
     assert intake.rows("SELECT count(*) FROM raw.subsidies") == [(1,)]  # a pseudonymised reload stays possible
 
 
+def with_retention(settings, days: int):
+    """The demo profile with ``archive_retention_days: <days>`` in its installation file."""
+    data = yaml.safe_load(DEMO_INSTALLATION.read_text(encoding="utf-8")) | {"archive_retention_days": days}
+    return settings.with_installation(parse_installation(DEMO_INSTALLATION, data))
+
+
 def test_the_purge_is_a_daily_job_that_logs_what_it_removed(settings, monkeypatch):
-    settings = dataclasses.replace(settings, archive_retention_days=30)
+    settings = with_retention(settings, 30)  # the default, 90 days, would keep a file of 31 days
     (settings.archive).mkdir(parents=True)
     (settings.archive / "oud.csv").write_text("x")
     later = time.time() + 31 * DAY
@@ -96,8 +106,23 @@ def test_the_purge_is_a_daily_job_that_logs_what_it_removed(settings, monkeypatc
         result = archive_purge.execute_in_process(resources=build_resources(settings), instance=instance)
         messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
     assert any(m.startswith("removed ") and m.endswith("oud.csv (arrived 31 days ago)") for m in messages)
+    assert "1 original(s) older than 30 days removed" in messages
     assert not (settings.archive / "oud.csv").exists()
     from pipelines.definitions import build_definitions
 
     schedule = build_definitions(settings).get_repository_def().get_schedule_def("archive_purge_daily")
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_the_purge_command_removes_what_is_older_than_the_installations_retention(settings, monkeypatch, caplog):
+    settings.rejected.mkdir(parents=True)
+    (settings.rejected / "oud.csv").write_text("x")
+    later = time.time() + 11 * DAY  # the file arrived 11 days before the purge
+    monkeypatch.setattr("pipelines.retention.time.time", lambda: later)
+    with caplog.at_level("INFO", logger="pipelines"):
+        assert cli.purge(with_retention(settings, 12)) == 0
+        assert (settings.rejected / "oud.csv").exists()
+        assert cli.purge(with_retention(settings, 10)) == 0
+    assert not (settings.rejected / "oud.csv").exists()
+    assert "0 original(s) older than 12 days removed" in caplog.text
+    assert "1 original(s) older than 10 days removed" in caplog.text

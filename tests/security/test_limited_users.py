@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dashboards.provision import SupersetClient
+from dashboards.client import SupersetClient
 from dashboards.security import apply_security
 from dashboards.superset_state import SupersetState
 from pipelines.config import Settings

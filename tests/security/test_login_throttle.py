@@ -16,7 +16,7 @@ import pytest
 import requests
 from probing import form_login
 
-from dashboards.provision import SupersetClient
+from dashboards.client import SupersetClient
 
 pytestmark = pytest.mark.security
 

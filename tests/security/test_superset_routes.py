@@ -20,7 +20,7 @@ import pytest
 import requests
 from probing import ARTIFACTS, ROLES, Target
 
-from dashboards.provision import SupersetClient
+from dashboards.client import SupersetClient
 
 pytestmark = pytest.mark.security
 

@@ -1,12 +1,12 @@
-"""The fingerprint of a dbt build's inputs (pipelines/build_inputs.py): it changes with what the build reads and
-with nothing else, so a refresh skips a build only when it would rebuild the same tables."""
+"""The fingerprint of a dbt build's inputs (pipelines/warehouse/build_inputs.py): it changes with what the build
+reads and with nothing else, so a refresh skips a build only when it would rebuild the same tables."""
 
 import copy
 
 import duckdb
 import pytest
 
-from pipelines.build_inputs import build_fingerprint, last_build, remember_build, source_relations
+from pipelines.warehouse.build_inputs import build_fingerprint, last_build, remember_build, source_relations
 
 
 def _node(checksum: str, sources: list[str], tags: list[str] | None = None) -> dict:

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import duckdb
 
 from pipelines.checks.gx import Failure
-from pipelines.checks.results import CheckResult, dbt_check_results, record
 from pipelines.config import DBT_PROJECT_DIR
 from pipelines.jobs import INBOX_SOURCES
 from pipelines.sources.cbs.registry import load_registry
+from pipelines.warehouse.check_results import CheckResult, dbt_check_results, record
 
 
 def _macro_list(name: str) -> list[str]:

@@ -1,11 +1,11 @@
-"""The checks of dashboards/dagster_proxy.py, request by request (tests/security/test_dagster.py runs them against
+"""The checks of pipelines/dagster_proxy.py, request by request (tests/security/test_dagster.py runs them against
 a real Dagster)."""
 
 from __future__ import annotations
 
 import pytest
 
-from dashboards.dagster_proxy import allowed_hosts, refusal
+from pipelines.dagster_proxy import allowed_hosts, refusal
 
 HOSTS = allowed_hosts("127.0.0.1", 3000, ["dagster.gemeente.nl"])
 

@@ -15,7 +15,8 @@ import yaml
 
 from dashboards.build import secure_filename
 from dashboards.charts import SpecError, build_chart
-from dashboards.provision import BUNDLE_ROOT, SERVING_PATH_PLACEHOLDER, build_bundle, serving_uri_path
+from dashboards.provision import BUNDLE_ROOT, build_bundle, serving_uri_path
+from dashboards.tree import SERVING_PATH_PLACEHOLDER
 from pipelines.config import REPO_ROOT
 
 ASSETS_DIR = REPO_ROOT / "demo" / "dashboards"

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from dashboards.export import normalise, unzip_export
-from dashboards.provision import SERVING_PATH_PLACEHOLDER
+from dashboards.tree import SERVING_PATH_PLACEHOLDER
 from pipelines.config import REPO_ROOT
 
 ASSETS_DIR = REPO_ROOT / "demo" / "dashboards"

@@ -24,7 +24,7 @@ def test_the_code_location_loads_as_one_connected_graph(settings):
 
 
 def test_every_cbs_raw_table_and_every_mart_has_a_blocking_gx_check_and_writers_share_one_pool(settings):
-    from pipelines.assets.dbt import MART_KEYS
+    from pipelines.asset_keys import MARTS as MART_KEYS
     from pipelines.sources.cbs.registry import load_registry
 
     repo = build_definitions(settings).get_repository_def()
@@ -52,7 +52,7 @@ def test_the_cbs_refresh_job_covers_cbs_ingest_and_everything_downstream_but_not
     keys = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
     assert "raw/cbs_bijstand" in keys and "marts/fct_zorggebruik_gemeente" in keys
     # what the CBS models join must be built too, or the job fails on a fresh warehouse
-    assert {"seeds/gemeente_herindelingen", "seeds/taakveld_crosswalk", "intermediate/int_regio_omzetting"} <= keys
+    assert {"seeds/gemeente_herindelingen", "seeds/taakveld_omzetting", "intermediate/int_regio_omzetting"} <= keys
     assert "serving/serving_duckdb" in keys
     assert all(key.startswith("raw/cbs_") for key in keys if key.startswith("raw/"))
     schedule = repo.get_schedule_def("cbs_refresh_weekly")
@@ -98,3 +98,14 @@ def test_every_cbs_family_has_a_registry_check_and_the_cbs_check_job_loads_nothi
     job_checks = job.asset_layer.asset_graph.asset_check_keys
     assert {key.asset_key.to_user_string() for key in job_checks if key.name == "cbs_check"} == checks
     assert not [key for key in job_checks if key.name.startswith("gx_") and key.asset_key.path[0] == "raw"]
+
+
+def test_the_mart_keys_read_from_the_manifest_are_the_marts_the_dbt_assets_build():
+    from pipelines.asset_keys import CORE_MARTS, DATA_QUALITY_MARTS
+    from pipelines.assets.dbt import data_quality_dbt_assets, sbm_dbt_assets
+
+    def marts(assets: dg.AssetsDefinition) -> list[dg.AssetKey]:
+        return sorted(key for key in assets.keys if key.path[0] == "marts")
+
+    assert marts(sbm_dbt_assets) == CORE_MARTS and len(CORE_MARTS) > 10
+    assert marts(data_quality_dbt_assets) == DATA_QUALITY_MARTS and len(DATA_QUALITY_MARTS) == 6

@@ -3,9 +3,9 @@ import json
 import duckdb
 from real_statline import FIXTURES
 
-from demo.cbs_financien import iv3_tables
+from demo.cbs_care import wmo_type_tables
+from demo.cbs_finance import iv3_tables
 from demo.cbs_kerncijfers import kerncijfers_documents, kerncijfers_properties
-from demo.cbs_zorg import wmo_type_tables
 from demo.geography import YEARS, demo_region, rng
 from demo.statline import round_to_5
 from pipelines.sources.cbs.registry import load_registry

@@ -57,4 +57,3 @@ def test_init_with_chosen_peers(tmp_path):
 def test_init_refuses_a_code_that_is_no_gemeente_of_2024(tmp_path):
     with pytest.raises(InstallationError, match="GM0788: not a gemeente of 2024"):
         init(Settings.from_env({"SBM_HOME": str(tmp_path)}), "GM0788", None)  # Haaren, split in 2021
-

@@ -40,6 +40,8 @@ def test_defaults_of_a_minimal_file():
     assert (installation.target_classification, installation.min_cell_size) == (2024, 10)
     assert not installation.cbs_online
     assert installation.label == "" and installation.users == () and installation.size_class_comparison
+    assert installation.archive_retention_days == 90
+    assert parse(archive_retention_days=30).archive_retention_days == 30
 
 
 @pytest.mark.parametrize(
@@ -65,6 +67,8 @@ def test_defaults_of_a_minimal_file():
         ),
         ({"users": [{"username": "x", "role": "Admin"}]}, "role 'Admin': expected one of Lezer, Analist"),
         ({"wijk_conversion": "geen.csv"}, "wijk_conversion: /"),
+        ({"archive_retention_days": 0}, "archive_retention_days: expected a whole number from 1 to 36500, found 0"),
+        ({"archive_retention_days": "90 dagen"}, "archive_retention_days: expected a whole number from 1 to 36500"),
     ],
 )
 def test_a_bad_file_is_refused_with_a_message_that_says_what_to_do(changes, message):

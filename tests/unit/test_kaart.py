@@ -23,7 +23,7 @@ from pipelines.sources.files.inbox import inbox_file
 from pipelines.sources.files.load import Places
 from pipelines.sources.geo.kaart import read_kaart
 from pipelines.sources.geo.load import SOURCE, ingest_kaart
-from pipelines.sources.geo.vlakken import TABLE, build_kaartvlakken, region_shapes, without_holes
+from pipelines.sources.geo.shapes import TABLE, build_map_shapes, region_shapes, without_holes
 
 X, Y = 234_000, 488_000  # a spot in Almelo, RD New metres
 COLUMNS = {  # the real layers' columns (a selection of CBS's key figures included, as the real file has them)
@@ -67,9 +67,13 @@ BOWTIE = shapely.Polygon([(X, Y + 200), (X + 100, Y + 300), (X + 100, Y + 200), 
 
 def demo_layers() -> dict[str, list[tuple[dict, shapely.Geometry | None]]]:
     return {
-        "gemeenten": [(almelo("GM0141", "Almelo"), square(X, Y, 300)),
-                      ({"gemeentecode": "GM0153", "gemeentenaam": "Enschede", "water": "NEE", "jaar": 2023},
-                       square(X + 10_000, Y))],  # fmt: skip
+        "gemeenten": [
+            (almelo("GM0141", "Almelo"), square(X, Y, 300)),
+            (
+                {"gemeentecode": "GM0153", "gemeentenaam": "Enschede", "water": "NEE", "jaar": 2023},
+                square(X + 10_000, Y),
+            ),
+        ],  # fmt: skip
         "wijken": [(almelo("WK014101", "Binnenstad"), square(X, Y, 300))],
         "buurten": [
             (almelo("BU01410101", "Binnenstad A", aantal_inwoners=1200), square(X, Y)),  # loaded as it is
@@ -77,8 +81,18 @@ def demo_layers() -> dict[str, list[tuple[dict, shapely.Geometry | None]]]:
             (almelo("BU01410102", "Binnenstad B"), BOWTIE),  # repaired: two triangles of 100 x 100 / 4 = 2,500 m2
             (almelo("BU01410103", "Binnenstad C"), None),  # no geometry: quarantined
             (almelo("BU01530101", "Van Enschede"), square(X + 200, Y)),  # Enschede's code in Almelo: quarantined
-            ({"buurtcode": "BU01530102", "buurtnaam": "Elders", "wijkcode": "WK015301", "gemeentecode": "GM0153",
-              "gemeentenaam": "Enschede", "water": "NEE", "jaar": 2023}, square(X + 10_000, Y)),  # not read
+            (
+                {
+                    "buurtcode": "BU01530102",
+                    "buurtnaam": "Elders",
+                    "wijkcode": "WK015301",
+                    "gemeentecode": "GM0153",
+                    "gemeentenaam": "Enschede",
+                    "water": "NEE",
+                    "jaar": 2023,
+                },
+                square(X + 10_000, Y),
+            ),  # not read
         ],
     }
 
@@ -142,7 +156,7 @@ def test_a_map_is_loaded_with_reconciled_counts_and_the_newest_map_of_a_year_is_
     layers["buurten"][0] = (layers["buurten"][0][0], square(X, Y, 100).union(square(X + 100, Y, 100)))
     assert _ingest(con, inbox, "wijkenbuurten_2023_v2.gpkg", layers, "run-2").status == "loaded"
     # gemeente, wijk, buurt A (one rectangle now) and the repaired B (two triangles); the water part is not drawn
-    assert build_kaartvlakken(con) == 1 + 1 + 1 + 2
+    assert build_map_shapes(con) == 1 + 1 + 1 + 2
     (shape,) = con.execute(f"SELECT geojson FROM {TABLE} WHERE regio_code = 'BU01410101'").fetchone()
     ring = json.loads(shape)["coordinates"][0]
     lons = [lon for lon, _ in ring]

@@ -11,6 +11,6 @@ with taakvelden as (
 
 select taakvelden.*
 from taakvelden
-left join {{ ref('taakveld_crosswalk') }} as crosswalk using (codelijst, taakveld)
+left join {{ ref('taakveld_omzetting') }} as crosswalk using (codelijst, taakveld)
 where crosswalk.taakveld is null
   and not regexp_matches(taakveld, '^6\.(3|4|5|9)')

@@ -1,2 +1,2 @@
 """Region geometry: the CBS/Kadaster Wijk- en buurtkaart, read (``kaart``), loaded (``load``) and prepared for the
-browser (``vlakken``)."""
+browser (``shapes``)."""

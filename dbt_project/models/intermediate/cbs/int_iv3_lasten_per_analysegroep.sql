@@ -4,7 +4,7 @@
 -- says whether the group is defined the same way in every code list, else its trend runs through `trendgroep`.
 with iv3 as (
     select * from {{ ref('stg_cbs__iv3') }}
-    where measure = 'k_2ePlaatsing'  -- the second, revised placement CBS publishes
+    where maat = 'k_2ePlaatsing'  -- the second, revised placement CBS publishes
       and categorie_sleutel like 'L%'
       and right(verslagsoort_sleutel, 4) in ('X000', 'X005')
 ),
@@ -16,7 +16,7 @@ per_taakveld as (
         case right(verslagsoort_sleutel, 4) when 'X000' then 'begroting' else 'jaarrekening' end as verslagsoort,
         case when jaar >= 2025 then 2025 when jaar >= 2023 then 2023 else 2017 end as codelijst,
         taakveld_sleutel                                                as taakveld,
-        sum(value) * 1000                                               as lasten,  -- published x 1 000 euro
+        sum(waarde) * 1000                                              as lasten,  -- published x 1 000 euro
         bool_or(is_voorlopig)                                           as is_voorlopig,
         bool_or(is_synthetisch)                                         as is_synthetisch
     from iv3
@@ -36,6 +36,6 @@ select
     bool_or(per_taakveld.is_voorlopig)                                 as is_voorlopig,
     bool_or(per_taakveld.is_synthetisch)                               as is_synthetisch
 from per_taakveld
-inner join {{ ref('taakveld_crosswalk') }} as crosswalk using (codelijst, taakveld)
+inner join {{ ref('taakveld_omzetting') }} as crosswalk using (codelijst, taakveld)
 inner join {{ ref('analysegroepen') }} as groepen using (analysegroep)
 group by all

@@ -12,24 +12,24 @@ pivoted as (
         regio_code,
         any_value(regio_naam)                                                         as regio_naam,
         jaar,
-        lower(trim(max(value_text) filter (where measure = 'SoortRegio')))            as soort_regio,
-        trim(max(value_text) filter (where measure = 'Gemeentenaam'))                 as gemeente_naam,
-        max(value) filter (where measure = 'AantalInwoners')                          as inwoners,
-        max(value) filter (where measure = 'k_0Tot15Jaar')                            as inwoners_0_15,
-        max(value) filter (where measure = 'k_15Tot25Jaar')                           as inwoners_15_25,
-        max(value) filter (where measure = 'k_25Tot45Jaar')                           as inwoners_25_45,
-        max(value) filter (where measure = 'k_45Tot65Jaar')                           as inwoners_45_65,
-        max(value) filter (where measure = 'k_65JaarOfOuder')                         as inwoners_65_plus,
-        max(value) filter (where measure = 'WmoClienten')                             as wmo_clienten,
-        max(value) filter (where measure = 'JongerenMetJeugdzorgInNatura')            as jongeren_met_jeugdzorg,
-        max(value) filter (where measure = 'PercentageJongerenMetJeugdzorg')          as pct_jongeren_met_jeugdzorg,
-        max(value) filter (where measure = 'PersonenPerSoortUitkeringBijstand')       as personen_met_bijstand,
-        bool_or(measure = 'WmoClienten' and value_status <> 'not_published')          as wmo_gepubliceerd,
-        bool_or(measure = 'JongerenMetJeugdzorgInNatura' and value_status <> 'not_published')
+        lower(trim(max(tekst) filter (where maat = 'SoortRegio')))                    as soort_regio,
+        trim(max(tekst) filter (where maat = 'Gemeentenaam'))                         as gemeente_naam,
+        max(waarde) filter (where maat = 'AantalInwoners')                            as inwoners,
+        max(waarde) filter (where maat = 'k_0Tot15Jaar')                              as inwoners_0_15,
+        max(waarde) filter (where maat = 'k_15Tot25Jaar')                             as inwoners_15_25,
+        max(waarde) filter (where maat = 'k_25Tot45Jaar')                             as inwoners_25_45,
+        max(waarde) filter (where maat = 'k_45Tot65Jaar')                             as inwoners_45_65,
+        max(waarde) filter (where maat = 'k_65JaarOfOuder')                           as inwoners_65_plus,
+        max(waarde) filter (where maat = 'WmoClienten')                               as wmo_clienten,
+        max(waarde) filter (where maat = 'JongerenMetJeugdzorgInNatura')              as jongeren_met_jeugdzorg,
+        max(waarde) filter (where maat = 'PercentageJongerenMetJeugdzorg')            as pct_jongeren_met_jeugdzorg,
+        max(waarde) filter (where maat = 'PersonenPerSoortUitkeringBijstand')         as personen_met_bijstand,
+        bool_or(maat = 'WmoClienten' and waarde_status <> 'not_published')            as wmo_gepubliceerd,
+        bool_or(maat = 'JongerenMetJeugdzorgInNatura' and waarde_status <> 'not_published')
                                                                                       as jeugdzorg_gepubliceerd,
         bool_or(is_voorlopig)                                                         as is_voorlopig,
         bool_or(is_synthetisch)                                                       as is_synthetisch,
-        any_value(table_id)                                                           as table_id
+        any_value(cbs_tabel)                                                          as cbs_tabel
     from kerncijfers
     group by regio_code, jaar
 )

@@ -16,28 +16,28 @@ wmo_types as (
     -- the year (the tables hold half years too)
     select
         wmo.regio_code, wmo.periode, wmo.jaar, categorie.code, categorie.naam,
-        wmo.value as clienten, wmo.is_voorlopig, wmo.is_synthetisch
+        wmo.waarde as clienten, wmo.is_voorlopig, wmo.is_synthetisch
     from {{ ref('stg_cbs__wmo_clienten_type_wijk') }} as wmo
     inner join categorie on categorie.dimensie = 'voorziening' and categorie.cbs_sleutel = wmo.voorziening_sleutel
-    where wmo.measure = 'WmoClienten' and wmo.periode_soort = 'JJ' and categorie.code <> 'totaal'
+    where wmo.maat = 'WmoClienten' and wmo.periode_soort = 'JJ' and categorie.code <> 'totaal'
 ),
 
 jeugd_halfjaar as (
     -- all forms of youth care together
-    select jeugd.regio_code, jeugd.periode, jeugd.jaar, jeugd.value as jongeren_met_jeugdzorg, jeugd.is_voorlopig,
+    select jeugd.regio_code, jeugd.periode, jeugd.jaar, jeugd.waarde as jongeren_met_jeugdzorg, jeugd.is_voorlopig,
            jeugd.is_synthetisch
     from {{ ref('stg_cbs__jeugdzorg_gemeente') }} as jeugd
     inner join categorie on categorie.dimensie = 'vorm_gemeente' and categorie.cbs_sleutel = jeugd.vorm_sleutel
-    where jeugd.measure = 'JongerenMetJeugdzorg' and jeugd.periode_soort = 'HJ' and categorie.code = 'jeugdzorg'
+    where jeugd.maat = 'JongerenMetJeugdzorg' and jeugd.periode_soort = 'HJ' and categorie.code = 'jeugdzorg'
 ),
 
 verwijzers as (
     select
-        trajecten.regio_code, trajecten.periode, categorie.code, categorie.naam, trajecten.value as trajecten,
-        sum(trajecten.value) over (partition by trajecten.regio_code, trajecten.periode) as alle_trajecten,
+        trajecten.regio_code, trajecten.periode, categorie.code, categorie.naam, trajecten.waarde as trajecten,
+        sum(trajecten.waarde) over (partition by trajecten.regio_code, trajecten.periode) as alle_trajecten,
         -- a secret referrer makes the total unknown too
         count(*) over (partition by trajecten.regio_code, trajecten.periode)
-            = count(trajecten.value) over (partition by trajecten.regio_code, trajecten.periode) as totaal_bekend,
+            = count(trajecten.waarde) over (partition by trajecten.regio_code, trajecten.periode) as totaal_bekend,
         trajecten.is_voorlopig, trajecten.is_synthetisch
     from {{ ref('stg_cbs__jeugdhulp_verwijzer') }} as trajecten
     inner join categorie on categorie.dimensie = 'verwijzer' and categorie.cbs_sleutel = trajecten.verwijzer_sleutel

@@ -73,19 +73,19 @@ categorie as (
 ),
 
 cbs_wmo as (
-    select kosten.regio_code, kosten.jaar, categorie.code, categorie.naam, kosten.value * 1000 as uitgaven,
+    select kosten.regio_code, kosten.jaar, categorie.code, categorie.naam, kosten.waarde * 1000 as uitgaven,
            kosten.is_voorlopig, kosten.is_synthetisch
     from {{ ref('stg_cbs__wmo_kosten') }} as kosten
     inner join categorie on categorie.dimensie = 'voorziening' and categorie.cbs_sleutel = kosten.voorziening_sleutel
-    where kosten.measure = 'GerealiseerdeUitgaven' and kosten.periode_soort = 'JJ'
+    where kosten.maat = 'GerealiseerdeUitgaven' and kosten.periode_soort = 'JJ'
 ),
 
 cbs_jeugd as (
-    select kosten.regio_code, kosten.jaar, categorie.code, categorie.naam, kosten.value * 1000 as kosten,
+    select kosten.regio_code, kosten.jaar, categorie.code, categorie.naam, kosten.waarde * 1000 as kosten,
            kosten.is_voorlopig, kosten.is_synthetisch
     from {{ ref('stg_cbs__jeugdzorg_kosten') }} as kosten
     inner join categorie on categorie.dimensie = 'vorm_kosten' and categorie.cbs_sleutel = kosten.vorm_sleutel
-    where kosten.measure = 'GerealiseerdeKosten' and kosten.periode_soort = 'JJ'
+    where kosten.maat = 'GerealiseerdeKosten' and kosten.periode_soort = 'JJ'
 ),
 
 werkelijk_verwacht as (

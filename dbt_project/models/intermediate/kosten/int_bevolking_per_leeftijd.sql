@@ -4,10 +4,10 @@ select
     regio_code,
     jaar,
     least(cast(regexp_extract(leeftijd_titel, '^(\d+) jaar( of ouder)?$', 1) as integer), 99) as leeftijd,
-    sum(value) as inwoners,
+    sum(waarde) as inwoners,
     bool_or(is_voorlopig) as is_voorlopig,
     bool_or(is_synthetisch) as is_synthetisch
 from {{ ref('stg_cbs__bevolking_leeftijd') }}
-where measure = 'BevolkingOp1Januari'
+where maat = 'BevolkingOp1Januari'
   and regexp_matches(leeftijd_titel, '^\d+ jaar( of ouder)?$')
 group by all

@@ -15,7 +15,7 @@ overrides as (
         schemes.regeling,
         arg_min(o.element_code, o.gemeente_code is null) as element_code
     from schemes
-    inner join {{ ref('regeling_element_overrides') }} as o
+    inner join {{ ref('regeling_element_uitzonderingen') }} as o
         on lower(trim(o.regeling)) = lower(trim(schemes.regeling))
         and (o.gemeente_code is null or o.gemeente_code = schemes.gemeente_code)
     group by all
@@ -39,7 +39,7 @@ mapped as (
         schemes.regeling,
         coalesce(overrides.element_code, rules.element_code, 'financiering') as element_code,
         case
-            when overrides.element_code is not null then 'override'
+            when overrides.element_code is not null then 'uitzondering'
             when rules.element_code is not null then 'regel ' || rules.prioriteit
             else 'standaard'
         end as element_bron

@@ -14,7 +14,7 @@ history as (
         soort, object, check_naam,
         count(*)                                                       as aantal_keer_uitgevoerd,
         count(*) filter (where status in ('fail', 'error'))            as aantal_keer_mislukt,
-        max(checked_at) filter (where status in ('fail', 'error'))     as laatst_mislukt_op
+        max(gecontroleerd_op) filter (where status in ('fail', 'error')) as laatst_mislukt_op
     from results
     group by all
 ),
@@ -22,7 +22,7 @@ history as (
 latest as (
     select *
     from results
-    qualify row_number() over (partition by soort, object, check_naam order by checked_at desc, run_id desc) = 1
+    qualify row_number() over (partition by soort, object, check_naam order by gecontroleerd_op desc, run_id desc) = 1
 )
 
 select
@@ -40,7 +40,7 @@ select
     latest.afwijkingen,
     latest.rijen_gecontroleerd,
     latest.details,
-    latest.checked_at                                                       as gecontroleerd_op,
+    latest.gecontroleerd_op,
     latest.run_id,
     history.aantal_keer_uitgevoerd,
     history.aantal_keer_mislukt,

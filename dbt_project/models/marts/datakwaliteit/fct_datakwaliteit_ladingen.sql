@@ -11,22 +11,22 @@ with cbs as (
     select
         bron,
         snapshot_id                                                                  as lading,
-        table_id                                                                     as bestand,
+        cbs_tabel                                                                    as bestand,
         any_value(load_id)                                                           as load_id,
         min(loaded_at)                                                               as geladen_op,
         min(retrieved_at)                                                            as opgehaald_op,
         count(*)                                                                     as rijen_geladen,
-        count(*) filter (where value_status = 'secret')                              as cellen_geheim,
-        count(*) filter (where value_status not in ('ok', 'text', 'secret', 'not_published'))
+        count(*) filter (where waarde_status = 'secret')                             as cellen_geheim,
+        count(*) filter (where waarde_status not in ('ok', 'text', 'secret', 'not_published'))
                                                                                      as cellen_ontbrekend,
-        string_agg(distinct measure, ', ' order by measure) filter (where value_status = 'not_published')
+        string_agg(distinct maat, ', ' order by maat) filter (where waarde_status = 'not_published')
                                                                                      as maten_niet_gepubliceerd,
         count(*) filter (where is_voorlopig)                                         as cellen_voorlopig,
-        min(period_key)                                                              as eerste_periode,
-        max(period_key) filter (where value_status = 'ok')                           as laatste_periode,
+        min(periode)                                                                 as eerste_periode,
+        max(periode) filter (where waarde_status = 'ok')                             as laatste_periode,
         bool_or(is_synthetisch)                                                      as is_synthetisch
     from {{ ref('stg_cbs__waarnemingen') }}
-    group by bron, snapshot_id, table_id
+    group by bron, snapshot_id, cbs_tabel
 ),
 
 counted as (
@@ -53,8 +53,8 @@ files as (
         (
             select string_agg(coalesce(redenen.reden, reasons.reason) || ': ' || reasons.n, ', '
                               order by coalesce(redenen.reden, reasons.reason))
-            from (select unnest(map_keys(loads.quarantine_reasons)) as reason,
-                         unnest(map_values(loads.quarantine_reasons)) as n) as reasons
+            from (select unnest(map_keys(loads.quarantaine_per_reden)) as reason,
+                         unnest(map_values(loads.quarantaine_per_reden)) as n) as reasons
             left join {{ ref('quarantaineredenen') }} as redenen on redenen.reden_code = reasons.reason
         )                                                  as quarantaine_redenen
     from {{ ref('stg_meta__file_loads') }} as loads
@@ -109,26 +109,26 @@ ladingen as (
         file_sha256,
         source_file,
         load_id,
-        started_at,
+        gestart_op,
         null::timestamptz,
         case status
             when 'loaded' then 'geladen' when 'duplicate' then 'dubbel' when 'held' then 'wacht op bevestiging'
             else 'mislukt'
         end,
         foutmelding,
-        rows_in_file,
-        rows_loaded,
-        rows_quarantined,
-        blank_rows,
+        rijen_in_bestand,
+        rijen_geladen,
+        rijen_in_quarantaine,
+        lege_rijen,
         quarantaine_redenen,
-        array_to_string(warnings, '; '),
+        array_to_string(waarschuwingen, '; '),
         rijen_in_raw,
         rijen_in_quarantaine_tabel,
         case
             when status <> 'loaded' then null
-            else rows_in_file = rows_loaded + rows_quarantined
-                and rows_loaded = rijen_in_raw
-                and rows_quarantined = rijen_in_quarantaine_tabel
+            else rijen_in_bestand = rijen_geladen + rijen_in_quarantaine
+                and rijen_geladen = rijen_in_raw
+                and rijen_in_quarantaine = rijen_in_quarantaine_tabel
         end,
         null::bigint,
         null::bigint,

@@ -26,5 +26,5 @@ select
     is_voorlopig,
     is_synthetisch,
     'CBS Kerncijfers wijken en buurten'                                  as bron,
-    table_id                                                             as cbs_tabel
+    cbs_tabel
 from wijken

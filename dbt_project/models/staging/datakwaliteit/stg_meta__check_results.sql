@@ -1,7 +1,7 @@
 -- The outcome of every check per run (meta.check_results): GX suites and dbt tests.
 select
     run_id,
-    checked_at,
+    checked_at      as gecontroleerd_op,
     kind            as soort,
     target          as object,
     check_name      as check_naam,

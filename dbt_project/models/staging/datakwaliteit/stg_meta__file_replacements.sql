@@ -3,14 +3,14 @@ select
     source                                          as bron,
     file_sha256,
     source_file,
-    replace_scope,
-    replaced_sha256,
-    replaced_file,
-    rows_before,
-    rows_after,
-    regions_before,
-    regions_after,
-    is_confirmed,
+    replace_scope                                   as vervangbereik,
+    replaced_sha256                                 as vervangen_sha256,
+    replaced_file                                   as vervangen_bestand,
+    rows_before                                     as rijen_voor,
+    rows_after                                      as rijen_na,
+    regions_before                                  as regios_voor,
+    regions_after                                   as regios_na,
+    is_confirmed                                    as is_bevestigd,
     load_id,
-    replaced_at
+    replaced_at                                     as vervangen_op
 from {{ source('meta', 'file_replacements') }}

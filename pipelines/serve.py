@@ -1,15 +1,19 @@
-"""Run the monitor locally: ``python -m dashboards.serve``.
+"""Run the monitor on this machine: ``python -m pipelines serve`` (``make serve``).
 
 Prepares Superset's state, starts Superset (gunicorn, .venv-superset) and provisions the dashboards, then starts
-the Dagster UI (``dagster dev``, .venv) on a private loopback port behind ``dashboards.dagster_proxy``, which
+the Dagster UI (``dagster dev``, .venv) on a private loopback port behind ``pipelines.dagster_proxy``, which
 refuses cross-site requests. Both UIs listen on 127.0.0.1 unless ``SBM_SUPERSET_HOST`` / ``SBM_DAGSTER_HOST`` say
 otherwise; ports from ``SBM_SUPERSET_PORT`` (8088) and ``SBM_DAGSTER_PORT`` (3000); extra Host names the Dagster
 proxy accepts from ``SBM_DAGSTER_ALLOWED_HOSTS``. Server output goes to log files; Ctrl-C (or SIGTERM) stops all.
+
+This launcher is where the pipeline and the dashboards meet: the only module of pipelines/ that imports dashboards/
+(Superset's state, its client and provisioning), which itself knows nothing of Dagster.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -23,7 +27,8 @@ from typing import NoReturn
 
 import requests
 
-from dashboards.provision import SupersetClient, provision
+from dashboards.client import SupersetClient
+from dashboards.provision import provision
 from dashboards.superset_state import (
     SUPERSET_BIN,
     Credentials,
@@ -32,18 +37,14 @@ from dashboards.superset_state import (
     superset_env,
 )
 from pipelines.config import REPO_ROOT, Settings
-from pipelines.state import private_umask
 
 WORKSPACE = REPO_ROOT / "workspace.yaml"
 DAGSTER_BIN = REPO_ROOT / ".venv" / "bin" / "dagster"
+log = logging.getLogger(__name__)
 
 
 class ServeError(RuntimeError):
     """The launcher cannot continue; the message says what to do."""
-
-
-def _say(message: str) -> None:
-    print(f"[serve] {message}", flush=True)
 
 
 @dataclass
@@ -81,14 +82,14 @@ def _start(
     name: str, command: list[str], env: dict[str, str], log_file: Path, stop_signal: signal.Signals = signal.SIGTERM
 ) -> ManagedProcess:
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("ab") as log:
-        log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(command)}\n".encode())
+    with log_file.open("ab") as output:
+        output.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(command)}\n".encode())
         popen = subprocess.Popen(
             command,
             env=env,
             cwd=REPO_ROOT,
             stdin=subprocess.DEVNULL,
-            stdout=log,
+            stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -119,7 +120,7 @@ def free_port() -> int:
 
 
 def start_dagster(settings: Settings, host: str, port: int, workspace: Path = WORKSPACE) -> list[ManagedProcess]:
-    """`dagster dev` on a free loopback port and the guard (dashboards.dagster_proxy) on `host:port` in front."""
+    """`dagster dev` on a free loopback port and the guard (pipelines.dagster_proxy) on `host:port` in front."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     private = free_port()
     # The code location shells out to `dbt` from the same venv; a launcher started as `.venv/bin/python -m …`
@@ -127,14 +128,14 @@ def start_dagster(settings: Settings, host: str, port: int, workspace: Path = WO
     path = f"{DAGSTER_BIN.parent}{os.pathsep}{os.environ.get('PATH', '')}"
     env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), "PATH": path}
     command = [str(DAGSTER_BIN), "dev", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(private)]
-    log = settings.home / "logs" / "dagster.log"
+    log_file = settings.home / "logs" / "dagster.log"
     # `dagster dev` stops its webserver, daemon and code servers cleanly on SIGINT (Ctrl-C); on SIGTERM it
     # leaves a code server behind.
-    dagster = _start("Dagster", command, env, log, stop_signal=signal.SIGINT)
+    dagster = _start("Dagster", command, env, log_file, stop_signal=signal.SIGINT)
     allowed = [f"--allowed-host={name}" for name in settings.dagster_allowed_hosts]
-    proxy_command = [sys.executable, "-m", "dashboards.dagster_proxy", "--listen", f"{host}:{port}",
+    proxy_command = [sys.executable, "-m", "pipelines.dagster_proxy", "--listen", f"{host}:{port}",
                      "--upstream", f"127.0.0.1:{private}", *allowed]  # fmt: skip
-    return [dagster, _start("Dagster proxy", proxy_command, dict(os.environ), log)]
+    return [dagster, _start("Dagster proxy", proxy_command, dict(os.environ), log_file)]
 
 
 def wait_until_healthy(url: str, *processes: ManagedProcess, timeout: float = 180) -> None:
@@ -178,8 +179,7 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run() -> NoReturn:
-    settings = Settings.from_env()
+def run(settings: Settings) -> NoReturn:
     state = SupersetState(settings.superset_home)
     superset_host, superset_port = settings.superset_host, settings.superset_port
     dagster_host, dagster_port = settings.dagster_host, settings.dagster_port
@@ -194,7 +194,7 @@ def run() -> NoReturn:
     try:
         superset = start_superset(state, credentials, superset_host, superset_port)
         servers.append(superset)
-        _say(f"starting Superset on {superset_host}:{superset_port} (log: {superset.log_file})")
+        log.info(f"starting Superset on {superset_host}:{superset_port} (log: {superset.log_file})")
         superset_url = _local_url(superset_host, superset_port)
         wait_until_healthy(f"{superset_url}/health", superset)
 
@@ -202,15 +202,15 @@ def run() -> NoReturn:
         if settings.serving.exists():
             client = SupersetClient(superset_url, credentials.admin_username, credentials.admin_password)
             dashboards = provision(client, settings, state)
-            _say(f"provisioned the dashboards of {settings.installation.name} ({settings.dashboard_assets})")
+            log.info(f"provisioned the dashboards of {settings.installation.name} ({settings.dashboard_assets})")
         else:
-            _say(f"note: {settings.serving} does not exist yet: no dashboards until the pipeline runs (make refresh)")
+            log.info(f"note: {settings.serving} does not exist yet: no dashboards until a refresh (make refresh)")
 
         dagster_line = f"not started: {WORKSPACE} does not exist"
         if with_dagster:
             dagster, proxy = start_dagster(settings, dagster_host, dagster_port)
             servers += [dagster, proxy]
-            _say(f"starting Dagster on {dagster_host}:{dagster_port}, behind its guard (log: {dagster.log_file})")
+            log.info(f"starting Dagster on {dagster_host}:{dagster_port}, behind its guard (log: {dagster.log_file})")
             dagster_url = _local_url(dagster_host, dagster_port)
             wait_until_healthy(f"{dagster_url}/server_info", dagster, proxy)
             dagster_line = dagster_url
@@ -237,25 +237,22 @@ def run() -> NoReturn:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for server in reversed(servers):
             if server.alive():
-                _say(f"stopping {server.name} ...")
+                log.info(f"stopping {server.name} ...")
             server.stop()
 
 
-def main() -> int:
-    private_umask()  # Superset, Dagster and their workers inherit it: what they write is the service user's alone
+def serve(settings: Settings) -> int:
+    """Start both servers and keep them running until Ctrl-C or SIGTERM (then 0), or until one fails (then 1). The
+    caller has set the private umask (pipelines/state.py): Superset, Dagster and their workers inherit it."""
     # Explicit handlers: a shell that starts us in the background may have set SIGINT to "ignore", which the
     # servers would inherit. SIGTERM gets the same clean shutdown as Ctrl-C.
     signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
-        run()
+        run(settings)
     except KeyboardInterrupt:
-        _say("stopped")
+        log.info("stopped")
         return 0
-    except (RuntimeError, OSError, ValueError) as error:  # ServeError, SupersetCommandError, ProvisionError, …
-        print(f"[serve] ERROR: {error}", file=sys.stderr, flush=True)
+    except (RuntimeError, OSError, ValueError) as error:  # ServeError, SupersetCommandError, SupersetApiError, …
+        log.error("%s", error)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

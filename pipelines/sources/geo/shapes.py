@@ -97,9 +97,7 @@ def region_shapes(features: pd.DataFrame) -> pd.DataFrame:
         parts = without_holes(polygon) if polygon.interiors else [polygon]
         pieces += parts
         piece_owner += [owner] * len(parts)
-    pieces = shapely.set_precision(
-        shapely.transform(np.array(pieces, dtype=object), _to_wgs84), 10.0**-DECIMALS
-    )
+    pieces = shapely.set_precision(shapely.transform(np.array(pieces, dtype=object), _to_wgs84), 10.0**-DECIMALS)
     labels = shapely.transform(shapely.point_on_surface(simplified), _to_wgs84)
     out = regions.drop(columns=["shape"]).iloc[piece_owner].reset_index(drop=True)
     out["deel"] = out.groupby(keys).cumcount() + 1
@@ -109,7 +107,7 @@ def region_shapes(features: pd.DataFrame) -> pd.DataFrame:
     return out[~shapely.is_empty(pieces)]
 
 
-def build_kaartvlakken(con: duckdb.DuckDBPyConnection) -> int:
+def build_map_shapes(con: duckdb.DuckDBPyConnection) -> int:
     """Replace ``geo.kaartvlakken`` with the shapes of the newest map per classification year; returns its rows."""
     con.execute("CREATE SCHEMA IF NOT EXISTS geo")
     con.execute(f"CREATE OR REPLACE TABLE {TABLE} ({COLUMNS})")

@@ -1,4 +1,4 @@
-"""A guard in front of the Dagster UI, so that no other web page can drive it: ``python -m dashboards.dagster_proxy``.
+"""A guard in front of the Dagster UI, so that no other web page can drive it: ``python -m pipelines.dagster_proxy``.
 
 Dagster's webserver has no authentication, checks no Host header, and executes a GraphQL mutation sent as a GET
 (``/graphql?query=mutation{...}``) or as a form or text POST with the query in the URL: a page open in the operator's
