@@ -37,9 +37,14 @@ KNOWN_REGIONS_SQL = f"""
 
 
 def create_region_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The region macros, in the warehouse itself (views that use them stay readable from any connection)."""
+    """The region macros, in the warehouse itself (views that use them stay readable from any connection); once
+    per connection (a connection variable remembers it), since each CREATE is a commit and the intake asks for
+    them once per file."""
+    if con.execute("SELECT getvariable('region_macros_created')").fetchall()[0][0]:
+        return
     for name, body in REGION_MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO main.{name}(code) AS {body}")
+    con.execute("SET VARIABLE region_macros_created = true")
 
 
 def load_known_regions(con: duckdb.DuckDBPyConnection, label: str, needed: bool = True) -> int:

@@ -1,8 +1,9 @@
 """Stream an iWmo/iJw 3.2 message (301, 305, 307, 315, 323, 325) into Arrow batches with lxml ``iterparse``.
 
-Memory stays bounded: each product line is turned into a row as soon as its element ends, then the element and
-the ones before it are cleared. The facts of the message (header, declaration) and of the client (BSN, birth
-year, postcode) are kept while their lines stream by. Client names, addresses other than the postcode, relations
+Memory stays bounded: each product line is turned into a row as soon as its element ends and is then cleared;
+a client, with its lines, is freed when it ends. Rows are collected as columns (Arrow batches handed to DuckDB),
+not as objects per line. The facts of the message (header, declaration) and of the client (BSN, birth year,
+postcode) are kept while their lines stream by. Client names, addresses other than the postcode, relations
 and free-text comments are never read. The BSN leaves this module only inside a batch that validation turns
 into a pseudonym before anything is stored (validate.py); the birth date is reduced to the year here.
 
@@ -11,7 +12,7 @@ Amounts stay in euro cents as in the message (fields ``*_cent``); validation con
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -82,38 +83,63 @@ def message_type_of(path: Path, label: str) -> tuple[str, MessageType, str]:
     raise UnreadableFileError(label, None, EXPECTED, "no XML elements")
 
 
-def _line_fields(line: etree._Element, kind: MessageType) -> dict[str, str | None]:
-    """The fields of one product line, in one pass over its elements."""
-    found: dict[str, str | None] = dict.fromkeys(kind.fields)
-    for element in line.iter():
-        tag = element.tag
-        field = kind.leaves.get(tag[tag.rfind("}") + 1 :]) if isinstance(tag, str) else None
-        text = (element.text or "").strip() if field else ""
-        if text:
-            found[field] = f"{found[field]},{text}" if found[field] else text  # repeated: RetourCode
-    return found
+MESSAGE_COLUMNS = ["wet", "berichttype", "gemeente_code", "aanbieder", *MESSAGE_FIELDS, *DECLARATION_FIELDS]
+CLIENT_COLUMNS = ["bsn", "geboortejaar", "postcode"]
 
 
-def message_rows(path: Path, label: str) -> Iterator[dict[str, str | int | None]]:
-    """One dict per product line, with the message's and the client's facts; streaming. Only the elements
-    named here are reported by the parser (lxml's tag filter), which keeps the Python work per line small."""
+def _line_reader(kind: MessageType) -> tuple[list[str], Callable[[etree._Element], list[str | None]]]:
+    """(the fields of a product line, a function giving their texts for one line element, in one pass over its
+    elements). Each namespaced tag is looked up once by its local name, then by the tag itself."""
+    fields = list(kind.fields)
+    position = {leaf: fields.index(name) for leaf, name in kind.leaves.items()}
+    by_tag: dict[object, int | None] = {}
+
+    def read(line: etree._Element) -> list[str | None]:
+        values: list[str | None] = [None] * len(fields)
+        for element in line.iter():
+            tag = element.tag
+            i = by_tag.get(tag, -1)
+            if i == -1:
+                i = by_tag[tag] = position.get(_local(tag))
+            if i is not None and (text := element.text) and (text := text.strip()):
+                values[i] = f"{values[i]},{text}" if values[i] else text  # repeated: RetourCode
+        return values
+
+    return fields, read
+
+
+def message_batches(path: Path, label: str) -> Iterator[pa.RecordBatch]:
+    """The product lines as Arrow batches of ``BATCH_ROWS`` rows: ``source_row`` (the line element's line in the
+    file), the message's and the client's facts (``MESSAGE_COLUMNS``, ``CLIENT_COLUMNS``) and the line's fields,
+    as text; streaming. Only the elements named here are reported by the parser (lxml's tag filter), and each
+    row is a list built in one go, so the Python work per line stays small."""
     law, kind, namespace = message_type_of(path, label)
-    message: dict[str, str | None] = {"wet": law, "berichttype": kind.code}
+    fields, read_line = _line_reader(kind)
+    message: dict[str, str | None] = dict.fromkeys(MESSAGE_COLUMNS) | {"wet": law, "berichttype": kind.code}
     client: dict[str, str | None] = {}
     address: tuple[int, str] | None = None
+    # the message's and the client's facts change per client, not per line: a batch keeps each version once and
+    # its rows point at theirs (an Arrow dictionary column)
+    versions: list[tuple[str | None, ...]] = []
+    version: int | None = None  # of the facts the next line carries; None: changed since the last line
+
     wanted = ("Header", "Client", "Bsn", "Geboortedatum", "Contact", "DeclaratieNummer", "TotaalIngediendBedrag")
     tags = [f"{{{namespace}}}{name}" for name in (*wanted, kind.line)]
-    try:
-        for event, element in etree.iterparse(str(path), events=("start", "end"), tag=tags, remove_comments=True):
+    line_tag = f"{{{namespace}}}{kind.line}"
+    rows: list[list[str | int | None]] = []
+    try:  # end events only: an element's facts are complete when it ends, and lines end after their client's
+        for _, element in etree.iterparse(str(path), events=("end",), tag=tags, remove_comments=True):
+            if element.tag == line_tag:
+                if version is None:
+                    versions.append(tuple(message[n] for n in MESSAGE_COLUMNS) + tuple(map(client.get, CLIENT_COLUMNS)))
+                    version = len(versions) - 1
+                rows.append([element.sourceline, version, *read_line(element)])
+                element.clear(keep_tail=False)  # its empty shell goes with its client (_release below)
+                if len(rows) >= BATCH_ROWS:
+                    yield _batch(rows, versions, fields)
+                    rows, versions, version = [], [], None
+                continue
             name = _local(element.tag)
-            if event == "start":
-                if name == "Client":
-                    client, address = {}, None
-                continue
-            if name == kind.line:
-                yield {"source_row": element.sourceline, **message, **client, **_line_fields(element, kind)}
-                _release(element)
-                continue
             parent = _local(element.getparent().tag)
             if name == "Header" and parent == "Bericht":
                 message.update({field: _find(element, p.partition("/")[2]) for field, p in MESSAGE_FIELDS.items()})
@@ -137,10 +163,14 @@ def message_rows(path: Path, label: str) -> Iterator[dict[str, str | int | None]
                 if candidate and (address is None or candidate[0] < address[0]):
                     address = candidate
                     client["postcode"] = candidate[1]
-            elif name == "Client":
+            elif name == "Client":  # the next client starts with no facts
                 _release(element)
+                client, address = {}, None
+            version = None  # the lines after this element carry what it said
     except etree.XMLSyntaxError as error:
         raise UnreadableFileError(label, f"line {error.lineno}", "well-formed XML", error.msg) from error
+    if rows:
+        yield _batch(rows, versions, fields)
 
 
 def _release(element: etree._Element) -> None:
@@ -150,21 +180,20 @@ def _release(element: etree._Element) -> None:
         del element.getparent()[0]
 
 
-def message_batches(path: Path, label: str, names: list[str]) -> Iterator[pa.RecordBatch]:
-    """``message_rows`` as Arrow batches with the given field names (text; source_row as integer)."""
-    buffer: list[dict] = []
-    for row in message_rows(path, label):
-        buffer.append(row)
-        if len(buffer) >= BATCH_ROWS:
-            yield _batch(buffer, names)
-            buffer = []
-    if buffer:
-        yield _batch(buffer, names)
-
-
-def _batch(rows: list[dict], names: list[str]) -> pa.RecordBatch:
-    arrays = [pa.array([r.get(n) for r in rows], pa.int64() if n == "source_row" else pa.string()) for n in names]
-    return pa.RecordBatch.from_arrays(arrays, names=names)
+def _batch(rows: list[list], versions: list[tuple], fields: list[str]) -> pa.RecordBatch:
+    """Rows to columns in C (``zip``), then one Arrow array per column; the facts as dictionary columns over
+    their versions."""
+    columns = list(zip(*rows, strict=True))
+    indices = pa.array(columns[1], pa.int32())
+    facts = [
+        pa.DictionaryArray.from_arrays(indices, pa.array([v[i] for v in versions], pa.string()))
+        for i in range(len(MESSAGE_COLUMNS) + len(CLIENT_COLUMNS))
+    ]
+    lines = [pa.array(column, pa.string()) for column in columns[2:]]
+    return pa.RecordBatch.from_arrays(
+        [pa.array(columns[0], pa.int64()), *facts, *lines],
+        names=["source_row", *MESSAGE_COLUMNS, *CLIENT_COLUMNS, *fields],
+    )
 
 
 def read_message(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: str) -> GridRead:
@@ -195,8 +224,10 @@ def read_message(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, l
         units={c.name: c.unit_of(f) for f, c in columns.items() if c.unit_of(f) == "cent"},
         ignored=[],
     )
-    select = ", ".join(f"{quote(f)} AS {input_column(c.name)}" for f, c in columns.items())
-    for batch in message_batches(path, label, ["source_row", *fields]):
+    for batch in message_batches(path, label):
+        given = set(batch.schema.names)  # the fields of this message type; the others are NULL
+        cells = (f"{quote(f) if f in given else 'NULL'} AS {input_column(c.name)}" for f, c in columns.items())
+        select = ", ".join(cells)
         con.register("_xml_batch", batch)
         con.execute(f"INSERT INTO {GRID} BY NAME SELECT NULL AS source_sheet, source_row, {select} FROM _xml_batch")
         con.unregister("_xml_batch")

@@ -8,7 +8,9 @@ read.
 
 DuckDB skips empty lines, so its row order does not give line numbers. ``scan_lines`` recovers them from the
 bytes (vectorised with numpy): a record ends at a newline outside quotes. The same scan catches a quote that is
-never closed, which DuckDB's reader would otherwise drop with the rest of the file after it.
+never closed, which DuckDB's reader would otherwise drop with the rest of the file after it. The file is read in
+parallel (DuckDB keeps the file's order in the table it creates), and its records are paired with their lines by
+position; a file whose records all sit on lines 1..n (no blank line, no quoted newline) needs no pairing.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ class LineScan:
     records: np.ndarray  # 1-based line of each non-empty record, in the order DuckDB returns them
     empty: np.ndarray  # lines of empty records (blank lines), which DuckDB skips
     open_quote: int | None  # line of a quote that is never closed
+    quoted_newline: bool = False  # a record spans lines (a newline inside quotes)
+
+    @property
+    def one_per_line(self) -> bool:
+        """Whether record i (1-based) is line i: lines strictly increase from 1, so the last says it."""
+        return len(self.records) == 0 or int(self.records[-1]) == len(self.records)
 
 
 def scan_lines(path: Path) -> LineScan:
@@ -59,7 +67,7 @@ def scan_lines(path: Path) -> LineScan:
     empty = (length == 0) | ((length == 1) & (first == ord("\r")))
     lines = np.searchsorted(newlines, starts) + 1
     open_quote = int(np.searchsorted(newlines, quotes[-1]) + 1) if len(quotes) % 2 else None
-    return LineScan(lines[~empty], lines[empty & (starts < len(data))], open_quote)
+    return LineScan(lines[~empty], lines[empty & (starts < len(data))], open_quote, len(ends) < len(newlines))
 
 
 def _sample_rows(path: Path, delimiter: str) -> tuple[list[list[str]], list[int]]:
@@ -119,15 +127,17 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
     rows, numbers = samples[delimiter]
     header = find_header(spec, rows, numbers, label)
     width = max(header.width, *(len(r) for r in rows)) + SPARE_COLUMNS
+    # DuckDB's parallel scanner cannot pad short rows (null_padding) in a file with a newline inside quotes
+    parallel = "false" if lines.quoted_newline else "true"
     while True:  # a row further on with more fields than the sample's: read again, wider
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
         try:
             con.execute("DROP TABLE IF EXISTS _csv")
             con.execute(
-                f"""CREATE TEMP TABLE _csv AS SELECT row_number() OVER () AS ordinal, *
+                f"""CREATE TEMP TABLE _csv AS
                 FROM read_csv({literal(str(text_path))}, auto_detect = false, header = false,
                               delim = {literal(delimiter)}, quote = '"', escape = '"', columns = {columns},
-                              null_padding = true, parallel = false)"""
+                              null_padding = true, parallel = {parallel})"""
             )
             break
         except duckdb.Error as error:
@@ -140,30 +150,37 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
         raise UnreadableFileError(
             label, None, f"{len(lines.records)} records (by its lines and quotes)", f"{records} read as CSV"
         )
-    line_table = pa.table({"ordinal": np.arange(1, records + 1), "line": lines.records})
-    header_ordinal = header.row + 1  # the sample skips empty records exactly like DuckDB
 
     cells = [f"c{i}" for i in range(width)]
-    blank = " AND ".join(f"nullif(trim({c}), '') IS NULL" for c in cells)
-    overflow = ", ".join(f"nullif(trim(c{i}), '')" for i in range(header.width, width))
+    # a blank row has every cell empty or spaces; most rows are told apart by their first cell that is not NULL
+    blank = (
+        f"CASE WHEN trim(coalesce({', '.join(cells)})) <> '' THEN false ELSE trim(concat({', '.join(cells)})) = '' END"
+    )
+    spare = [f"c{i}" for i in range(header.width, width)]  # NULL (padded) in every row the header is as wide as
+    shown = ", ".join(f"nullif(trim({c}), '')" for c in spare)
+    overflow = f"CASE WHEN coalesce({', '.join(spare)}) IS NOT NULL THEN nullif(concat_ws(' | ', {shown}), '') END"
     mapped = {m.column.name: f"c{m.index}" for m in header.columns}
     selected = ", ".join(f"{mapped.get(name, 'NULL')} AS {input_column(name)}" for name in spec.columns)
-    con.register("_csv_lines", line_table)
+    if lines.one_per_line:
+        body = f"(SELECT rowid + 1 AS line, * FROM _csv) WHERE line > {header.number}"
+    else:  # the table holds the records in the file's order: pair them with their lines by position
+        con.register("_csv_lines", pa.table({"line": lines.records}))
+        body = f"_csv POSITIONAL JOIN _csv_lines WHERE line > {header.number}"
     try:
-        body = f"FROM _csv JOIN _csv_lines USING (ordinal) WHERE ordinal > {header_ordinal}"
-        blank_rows = con.execute(f"SELECT count(*) {body} AND ({blank})").fetchall()[0][0]
-        con.execute(
+        data_rows = con.execute(
             f"""INSERT INTO {GRID} BY NAME
-            SELECT NULL AS source_sheet, line AS source_row, nullif(concat_ws(' | ', {overflow}), '') AS overflow,
+            SELECT NULL AS source_sheet, line AS source_row, {overflow} AS overflow,
                    {selected}
-            {body} AND NOT ({blank})"""
-        )
+            FROM {body} AND NOT ({blank})"""
+        ).fetchall()[0][0]
     finally:
-        con.unregister("_csv_lines")
+        if not lines.one_per_line:
+            con.unregister("_csv_lines")
         con.execute("DROP TABLE _csv")
+    header_ordinal = header.row + 1  # the sample skips empty records exactly like DuckDB
     sheet = sheet_read(None, header)
-    sheet.rows = records - header_ordinal - blank_rows
-    sheet.blank_rows = blank_rows + int((lines.empty > header.number).sum())
+    sheet.rows = data_rows
+    sheet.blank_rows = records - header_ordinal - data_rows + int((lines.empty > header.number).sum())
     read = GridRead("csv", {"encoding": encoding, "delimiter": {"\t": "tab"}.get(delimiter, delimiter)})
     read.sheets.append(sheet)
     return read

@@ -19,7 +19,7 @@ import duckdb
 
 from pipelines.sources.files.grid import GridRead
 from pipelines.sources.files.spec import SourceSpec
-from pipelines.sources.files.validate import INTAKE, SUMMARY_ROW, error_sql, record_sql
+from pipelines.sources.files.validate import INTAKE, SUMMARY_ROW, error_sql, record_sql, rejected_rows
 from pipelines.sql import literal, quote
 
 SUMMARY_SHEET = re.compile(
@@ -42,7 +42,7 @@ def _held_back(spec: SourceSpec) -> str:
 
 
 def flag_incomplete_messages(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
-    if not spec.whole:
+    if not spec.whole or not rejected_rows(con):
         return
     whole = f"coalesce({spec.whole}, false)"
     message = (
@@ -105,7 +105,7 @@ def totals_warnings(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> list[st
     """A warning per totals row whose amounts differ from the sum of the other rows of its sheet (or file)."""
     amounts = [c.raw_name for c in spec.columns.values() if c.type == "amount"]
     labels = [quote(c.raw_name) for c in spec.columns.values() if c.type in ("text", "code")]
-    if not amounts or not labels:
+    if not amounts or not labels or not rejected_rows(con):  # a totals row is a rejected row (summary_row)
         return []
     sums = ", ".join(f"sum({quote(a)}) FILTER (WHERE NOT is_total) AS {quote(a)}" for a in amounts)
     stated = ", ".join(f"t.{quote(a)}, s.{quote(a)}" for a in amounts)

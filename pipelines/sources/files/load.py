@@ -46,6 +46,7 @@ from pipelines.sources.files.validate import (
     decimal_styles,
     output_columns,
     quarantine_sql,
+    rejected_rows,
 )
 from pipelines.sources.regions import load_known_regions
 from pipelines.sql import quote
@@ -201,10 +202,22 @@ class FileLoad:
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> None:
-    """The table, with any column it has gained since it was made."""
-    con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{quote(n)} {t}' for n, t in columns.items())})")
-    for name, kind in columns.items():
-        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {quote(name)} {kind.replace(' NOT NULL', '')}")
+    """The table, with any column it has gained since it was made. One look at the catalog when nothing is
+    missing (every file checks its tables: statements that change nothing still cost a commit each)."""
+    schema, name = table.split(".")
+    found = {
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name <> 'temp' AND schema_name = ? "
+            "AND table_name = ?",
+            [schema, name],
+        ).fetchall()
+    }
+    if not found:
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{quote(n)} {t}' for n, t in columns.items())})")
+    for column, kind in columns.items():
+        if column not in found:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {quote(column)} {kind.replace(' NOT NULL', '')}")
 
 
 def ensure_log_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -212,7 +225,12 @@ def ensure_log_tables(con: duckdb.DuckDBPyConnection) -> None:
     for schema in ("raw", "quarantine", "meta"):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     ensure_table(con, "meta.file_loads", FILE_LOADS)
-    con.execute("ALTER TABLE meta.file_loads ALTER COLUMN file_sha256 DROP NOT NULL")  # tables made before refusals
+    nullable = (
+        "SELECT is_nullable FROM duckdb_columns() WHERE database_name <> 'temp' AND schema_name = 'meta' "
+        "AND table_name = 'file_loads' AND column_name = 'file_sha256'"
+    )
+    if not con.execute(nullable).fetchall()[0][0]:  # a load log made before refused files were logged
+        con.execute("ALTER TABLE meta.file_loads ALTER COLUMN file_sha256 DROP NOT NULL")
     ensure_table(con, "meta.file_replacements", FILE_REPLACEMENTS)
 
 
@@ -281,6 +299,8 @@ def _insert(
     loaded = con.execute(
         f"INSERT INTO raw.{spec.name} BY NAME {head}, {rows} FROM {INTAKE} WHERE len(errors) = 0", provenance
     ).fetchall()[0][0]
+    if not rejected_rows(con):
+        return loaded, 0
     quarantined = con.execute(
         f"""INSERT INTO quarantine.{spec.name} BY NAME {head}, * EXCLUDE (source_sheet, source_row, replace_scope),
             source_sheet, source_row, replace_scope FROM ({quarantine_sql(spec, ctx)})""",
@@ -392,6 +412,7 @@ def _validate(
         earliest=rules.earliest_date,
         personal=spec.personal,
         encoding=read.details.get("encoding"),
+        present=frozenset(mapped),
     )
     build_intake(con, spec, ctx)
     con.execute("DROP TABLE _grid")

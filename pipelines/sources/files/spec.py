@@ -30,6 +30,7 @@ class SpecError(ValueError):
     """A mapping file is malformed; the message names the file and the column."""
 
 
+@cache  # asked for every cell of the first rows of every file, under every delimiter
 def header_key(text: str) -> str:
     """How headers are compared: case, accents, spaces and punctuation ignored ("Bedrag_Verleend (€)" ==
     "bedrag verleend")."""

@@ -1,9 +1,11 @@
 """Validate and cast ``_grid`` into ``_intake``, in SQL: one pass over all rows, no Python per row.
 
-Every cell arrives as text. Each column's type (spec.py) gives a cast and the checks that can fail it; a failed
-check is an error ``{code, column_name, cell, message}`` on the row. Rows without errors go to raw; rows with
-errors go to quarantine with all their reasons and the original cell texts. Nothing is coerced silently: an
-amount with three decimals is an error, not a rounding.
+Every cell arrives as text. Each column's type (spec.py) gives a cast and the checks that can fail it. The pass
+types every cell once and keeps per row the numbers of the checks it failed (``reasons``, empty for most rows);
+only for the rejected rows are the errors ``{code, column_name, cell, message}`` and the row's cells then built,
+from their cells in ``_grid``. Rows without errors go to raw; rows with errors go to quarantine with all their
+reasons and the original cell texts. Nothing is coerced silently: an amount with three decimals is an error,
+not a rounding.
 
 Numbers are read the Dutch way or the English way, per value where the spelling decides (``1.234,56``,
 ``1,234.56``, ``12,5``) and per column where it does not (``1.250``): the unambiguous values of the column vote.
@@ -51,6 +53,9 @@ CONTROL = r"[\x{00}-\x{08}\x{0B}\x{0C}\x{0E}-\x{1F}\x{7F}]"  # control character
 _CONTINUATION = r"[\x{A0}-\x{BF}€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
 MOJIBAKE = rf"[\x{{C2}}-\x{{DF}}]{_CONTINUATION}|[\x{{E0}}-\x{{EF}}]{_CONTINUATION}{{2}}"
 AMBIGUOUS = "[0-9]{1,3}[.,][0-9]{3}"  # 1.250, 1,250: a decimal or a thousands separator
+# most numbers in real files: digits with at most two decimals after a comma or a point, read the same in every
+# style, so a single match decides them (the general reading below is for everything else)
+PLAIN_NUMBER = "-?[0-9]{1,18}([.,][0-9]{1,2})?"
 
 # unambiguous spellings that vote for a decimal comma / a decimal point
 COMMA_VOTES = r"[0-9]{1,3}(\.[0-9]{3})+,[0-9]+|[0-9]*,[0-9]{1,2}|[0-9]{4,},[0-9]+|[0-9]{1,3}(\.[0-9]{3}){2,}"
@@ -68,6 +73,10 @@ class Context:
     earliest: date
     personal: bool = False  # client-level source: quarantine masks the letters of a cell
     encoding: str | None = None  # 'cp1252': a cell that looks like UTF-8 read as Windows-1252 is flagged
+    present: frozenset[str] | None = None  # the columns the file has (None: all); the others are NULL in every row
+
+    def has(self, name: str) -> bool:
+        return self.present is None or name in self.present
 
 
 def shown(cell: str, personal: bool) -> str:
@@ -96,8 +105,17 @@ def error_sql(code: str, column: str | None, cell: str, message: str, safe: bool
     )
 
 
-def _check(condition: str, code: str, column: str | None, cell: str, message: str, safe: bool = False) -> str:
-    return f"CASE WHEN {condition} THEN {error_sql(code, column, cell, message, safe)} END"
+@dataclass(frozen=True)
+class Check:
+    """One check of a row: ``condition`` (SQL, true when the row fails it) is evaluated on every row; ``error``
+    (SQL, an ``error_sql`` struct) only on the rows that failed."""
+
+    condition: str
+    error: str
+
+
+def _check(condition: str, code: str, column: str | None, cell: str, message: str, safe: bool = False) -> Check:
+    return Check(condition, error_sql(code, column, cell, message, safe))
 
 
 def _clean(expression: str) -> str:
@@ -137,14 +155,17 @@ def _negative(c: str) -> str:
 def number_steps(name: str, style: str | None) -> list[dict[str, str]]:
     """SQL that reads the number in cell ``v__<name>`` into ``x__<name>`` (DECIMAL(38,10), NULL when the cell is
     not a number), in three steps that each compute a value once; the validation query selects them in turn.
-    ``style`` decides only the ambiguous spellings ``1.250`` and ``1,250`` (see _number_body)."""
+    A plain number (``PLAIN_NUMBER``) is cast at once and leaves ``c__`` and ``d__`` NULL; any other cell is
+    cleaned (``c__``: currency and spaces removed; ``d__``: the sign too) and read by _number_body. ``style``
+    decides only the ambiguous spellings ``1.250`` and ``1,250``."""
     v, c, d = (quote(f"{p}__{name}") for p in ("v", "c", "d"))
     return [
-        {f"c__{name}": _clean(v)},
+        {f"c__{name}": f"CASE WHEN NOT regexp_full_match({v}, '{PLAIN_NUMBER}') THEN {_clean(v)} END"},
         {f"d__{name}": f"regexp_replace({c}, '^[-(]|[-)]$', '', 'g')"},
         {
-            f"x__{name}": f"TRY_CAST((CASE WHEN {_negative(c)} THEN '-' ELSE '' END || "
-            f"{_number_body(d, style)}) AS DECIMAL(38,10))"
+            f"x__{name}": f"CASE WHEN {c} IS NULL THEN TRY_CAST(replace({v}, ',', '.') AS DECIMAL(38,10)) "
+            f"ELSE TRY_CAST((CASE WHEN {_negative(c)} THEN '-' ELSE '' END || {_number_body(d, style)}) "
+            "AS DECIMAL(38,10)) END"
         },
     ]
 
@@ -155,12 +176,17 @@ def decimal_styles(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> dict[str
     numeric = [c for c in spec.columns.values() if c.type in NUMERIC_TYPES]
     if not numeric:
         return {}
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE regexp_full_match({_bare(input_column(c.name))}, '{pattern}'))"
-        for c in numeric
-        for pattern in (COMMA_VOTES, POINT_VOTES)
+    # a plain number votes by its separator; any other cell by the patterns
+    plain = ", ".join(
+        f"regexp_full_match(trim({input_column(c.name)}), '{PLAIN_NUMBER}') AS {quote('p__' + c.name)}" for c in numeric
     )
-    votes = con.execute(f"SELECT {counts} FROM {GRID}").fetchall()[0]
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE CASE WHEN {quote('p__' + c.name)} THEN contains({input_column(c.name)}, '{sep}') "
+        f"ELSE regexp_full_match({_bare(input_column(c.name))}, '{pattern}') END)"
+        for c in numeric
+        for sep, pattern in ((",", COMMA_VOTES), (".", POINT_VOTES))
+    )
+    votes = con.execute(f"SELECT {counts} FROM (SELECT *, {plain} FROM {GRID})").fetchall()[0]
     styles: dict[str, str | None] = {}
     for i, column in enumerate(numeric):
         comma, point = votes[2 * i], votes[2 * i + 1]
@@ -181,13 +207,13 @@ def _region_code(column: ColumnSpec, v: str) -> str:
     )
 
 
-def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, str]]:
+def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[Check], dict[str, str]]:
     """(value SQL over the cell ``v__<name>``, error SQLs over the cell and the value ``t__<name>``, extra
     output columns) of one column."""
     name, kind = column.name, column.type
     v, t = quote(f"v__{name}"), _t(name)
     said = literal(f"{name}: {CELL}")
-    errors: list[str] = []
+    errors: list[Check] = []
     extra: dict[str, str] = {}
 
     def bad(condition: str, code: str, message: str, cell: str = v, safe: bool = False) -> None:
@@ -195,6 +221,10 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
 
     if column.required:
         bad(f"{v} IS NULL", "missing_value", literal(f"{name}: required value is empty"), "NULL")
+    if not ctx.has(name):  # not in the file: nothing to read or check, but the query stays smaller to plan
+        if column.natural_person:
+            extra[f"{name}_is_particulier"] = "false"
+        return f"NULL::{SQL_TYPES.get(kind, 'VARCHAR')}", errors, extra
     if kind == "text":
         value = redact_bsns_sql(v)
         if column.natural_person:  # natural persons are never stored, only counted
@@ -269,7 +299,10 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
             )
     elif kind == "date":
         formats = "[" + ", ".join(literal(f) for f in DATE_FORMATS) + "]"
-        value = f"CAST(try_strptime(split_part({v}, ' ', 1), {formats}) AS DATE)"
+        # most cells are ISO dates (YYYY-MM-DD), which a cast reads faster than the formats
+        shaped = f"length({v}) = 10 AND substr({v}, 5, 1) = '-' AND substr({v}, 1, 1) BETWEEN '0' AND '9'"
+        iso = f"CASE WHEN {shaped} THEN TRY_CAST({v} AS DATE) END"
+        value = f"coalesce({iso}, CAST(try_strptime(split_part({v}, ' ', 1), {formats}) AS DATE))"
         bad(
             f"{v} IS NOT NULL AND {t} IS NULL",
             "bad_date",
@@ -298,15 +331,37 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[str], dict[str, 
         compact = f"upper(replace({v}, ' ', ''))"
         value = f"CASE WHEN regexp_full_match({compact}, '[1-9][0-9]{{3}}[A-Z]{{2}}') THEN {compact} END"
         bad(f"{v} IS NOT NULL AND {t} IS NULL", "bad_postcode", f"{said} || ' is not a postcode (1234AB)'")
-    elif kind == "bsn":
-        normalised = f"CASE WHEN regexp_full_match({v}, '[0-9]{{8}}') THEN '0' || {v} ELSE {v} END"
-        value = pseudonym_sql(ctx.key, normalised)
-        # a quarantined row shows the pseudonym, never the number; 000000000 passes the 11-test but is no BSN
-        valid = f"coalesce({bsn_check_sql(normalised)}, false) AND {normalised} <> repeat(left({normalised}, 1), 9)"
-        bad(f"{v} IS NOT NULL AND NOT ({valid})", "invalid_bsn", literal(f"{name}: not a valid BSN (11-test)"), t, True)
+    elif kind == "bsn":  # pseudonym and 11-test once per distinct number (see pseudonymise)
+        value = quote(f"k__{name}")
+        # a quarantined row shows the pseudonym, never the number
+        valid = f"coalesce({quote('ok__' + name)}, false)"
+        bad(f"{v} IS NOT NULL AND NOT {valid}", "invalid_bsn", literal(f"{name}: not a valid BSN (11-test)"), t, True)
     else:  # pragma: no cover - spec.py rejects unknown types
         raise ValueError(kind)
     return value, errors, extra
+
+
+def _normalised_bsn(v: str) -> str:
+    return f"CASE WHEN regexp_full_match({v}, '[0-9]{{8}}') THEN '0' || {v} ELSE {v} END"
+
+
+def pseudonymise(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context) -> None:
+    """Per BSN column, the TEMP table ``_bsn__<column>``: every distinct number of the file (eight digits get their
+    leading zero), its pseudonym and whether it is a valid BSN (the 11-test; 000000000 passes it but is no BSN).
+    A client has many lines: the hashes are computed once per client, not once per line."""
+    for column in (c for c in spec.columns.values() if c.type == "bsn" and ctx.has(c.name)):
+        valid = "coalesce(" + bsn_check_sql("n") + ", false) AND n <> repeat(left(n, 1), 9)"
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {quote("_bsn__" + column.name)} AS
+            SELECT n AS bsn, {pseudonym_sql(ctx.key, "n")} AS pseudonym, {valid} AS valid
+            FROM (SELECT DISTINCT {_normalised_bsn(_cell(column.name))} AS n FROM {GRID}) WHERE n IS NOT NULL"""
+        )
+
+
+def _cell(name: str) -> str:
+    """SQL: the text of a cell of ``_grid``, trimmed; NULL when empty or a NULL token."""
+    nulls = ", ".join(literal(t) for t in NULL_TOKENS)
+    return f"CASE WHEN trim({input_column(name)}) IN ({nulls}) THEN NULL ELSE trim({input_column(name)}) END"
 
 
 def _unknown(name: str) -> str:
@@ -327,7 +382,7 @@ def mark_unknown_codes(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None
         )
 
 
-def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list[str]]:
+def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list[Check]]:
     """Region columns after typing: wijk names resolved within the row's gemeente; every code the warehouse does
     not know an error (see mark_unknown_codes), also a gemeente given by the inbox folder (or ``intake
     --gemeente``: ``intake_gemeente_known``, decided once per file); a wijk or buurt of another gemeente than the
@@ -337,7 +392,8 @@ def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list
     )
     folder = "getvariable('intake_gemeente')"
     gemeente = f"coalesce({_t(gemeente_column)}, {folder})" if gemeente_column else folder
-    values, errors = {}, []
+    values: dict[str, str] = {}
+    errors: list[Check] = []
     if gemeente_column:
         errors.append(
             _check(
@@ -353,6 +409,8 @@ def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list
         v, t, name = quote(f"v__{column.name}"), _t(column.name), column.name
         r = quote(f"r__{name}")
         values[name] = t
+        if not ctx.has(name):  # NULL in every row: none of its checks can fail
+            continue
         if column.level == "wijk":  # a wijk given by its name, unique within the gemeente
             key = f"regexp_replace(lower(strip_accents({v})), '[^a-z0-9]', '', 'g')"
             by_name = (
@@ -389,15 +447,17 @@ def _region_checks(spec: SourceSpec, ctx: Context) -> tuple[dict[str, str], list
     return values, errors
 
 
-def _row_checks(spec: SourceSpec, ctx: Context) -> list[str]:
-    """Checks over all cells of a row at once (one pass over the row's text, then the column that failed):
+def _row_checks(spec: SourceSpec, ctx: Context) -> list[Check]:
+    """Checks over all cells of a row at once (one pass over the row's text, then the column that failed; the
+    longest cell by the cells' lengths, so a row of many long cells is no cell too long):
     control characters, cells too long to be a value, and (Windows-1252 files) text that is UTF-8 read as
     Windows-1252, i.e. a file that mixes encodings."""
-    names = list(spec.columns)
+    names = [n for n in spec.columns if ctx.has(n)]
     cells = ", ".join(quote(f"v__{n}") for n in names)
+    lengths = ", ".join(f"length({quote('v__' + n)})" for n in names)
     structs = ", ".join(f"{{'c': {literal(n)}, 'v': {quote('v__' + n)}}}" for n in names)
 
-    def check(row_test: str, cell_test: Callable[[str], str], code: str, message: str) -> str:
+    def check(row_test: str, cell_test: Callable[[str], str], code: str, message: str) -> Check:
         column = f"list_filter([{structs}], lambda e: {cell_test('e.v')})[1]"
         return _check(row_test, code, None, f"{column}.v", f"{column}.c || {literal(': ' + CELL + message)}")
 
@@ -413,7 +473,7 @@ def _row_checks(spec: SourceSpec, ctx: Context) -> list[str]:
             " holds a control character (e.g. a NUL byte)",
         ),
         check(
-            f"length({everything}) > {MAX_CELL}",
+            f"greatest({lengths}) > {MAX_CELL}",
             lambda cell: f"length({cell}) > {MAX_CELL}",
             "cell_too_long",
             f" is longer than {MAX_CELL:,} characters",
@@ -473,49 +533,55 @@ def quarantine_sql(spec: SourceSpec, ctx: Context) -> str:
               FROM {INTAKE} WHERE len(errors) > 0)"""
 
 
-def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context) -> None:
-    """Create ``_intake`` from ``_grid``: typed columns, ``errors`` (empty list: the row is good),
-    ``replace_scope`` and, for a rejected row, ``record``."""
+def rejected_rows(con: duckdb.DuckDBPyConnection) -> int:
+    """How many rows of ``_intake`` are rejected (most files: none, and what only rejected rows need is skipped)."""
+    return con.execute(f"SELECT count(*) FROM {INTAKE} WHERE len(errors) > 0").fetchall()[0][0]
+
+
+ERROR_TYPE = "STRUCT(code VARCHAR, column_name VARCHAR, cell VARCHAR, message VARCHAR, safe BOOLEAN)"
+
+
+def _typing(spec: SourceSpec, ctx: Context, rows: str) -> tuple[str, list[Check], list[str]]:
+    """The CTEs that read the cells of ``rows`` (a FROM clause over ``_grid``'s columns and ``grid_row``) into
+    typed values, ending in ``regions``; the checks over them (rules apart: they need the whole file); the names
+    of the extra output columns (``<column>_is_particulier``)."""
     names = list(spec.columns)
-    nulls = ", ".join(literal(t) for t in NULL_TOKENS)
-    cells = ", ".join(
-        f"CASE WHEN trim({input_column(n)}) IN ({nulls}) THEN NULL ELSE trim({input_column(n)}) END "
-        f"AS {quote('v__' + n)}"
-        for n in names
-    )
+    cells = ", ".join(f"{_cell(n)} AS {quote('v__' + n)}" for n in names)
     steps: list[list[str]] = [[], [], []]
-    for column in (c for c in spec.columns.values() if c.type in NUMERIC_TYPES):
+    for column in (c for c in spec.columns.values() if c.type in NUMERIC_TYPES and ctx.has(c.name)):
         for i, step in enumerate(number_steps(column.name, ctx.styles.get(column.name))):
             steps[i] += [f"{sql} AS {quote(name)}" for name, sql in step.items()]
-    typed, column_errors, extras = [], [], {}
+    bsns = [c.name for c in spec.columns.values() if c.type == "bsn" and ctx.has(c.name)]
+    steps[0] += [f"{_normalised_bsn(quote('v__' + n))} AS {quote('n__' + n)}" for n in bsns]
+    clients = "".join(
+        f" LEFT JOIN {quote('_bsn__' + n)} AS {quote('b__' + n)} ON {quote('b__' + n)}.bsn = {quote('n__' + n)}"
+        for n in bsns
+    )
+    known = "".join(
+        f", {quote('b__' + n)}.pseudonym AS {quote('k__' + n)}, {quote('b__' + n)}.valid AS {quote('ok__' + n)}"
+        for n in bsns
+    )
+    typed, column_checks, extras = [], [], {}
     for column in spec.columns.values():
-        value, errors, extra = _typed(column, ctx)
+        value, checks, extra = _typed(column, ctx)
         typed.append(f"{value} AS {_t(column.name)}")
-        column_errors += errors
+        column_checks += checks
         extras.update(extra)
-    region_values, region_errors = _region_checks(spec, ctx)
+    region_values, region_checks = _region_checks(spec, ctx)
     regions = "".join(f", {sql} AS {quote('r__' + name)}" for name, sql in region_values.items())
-    finals = ", ".join(
-        f"{quote('r__' + c.name) if c.name in region_values else _t(c.name)} AS {quote(c.raw_name)}"
-        for c in spec.columns.values()
-    )
-    extra_sql = "".join(f", {sql} AS {quote(n)}" for n, sql in extras.items())
-    raw_names = {c.raw_name for c in spec.columns.values()}
-    replaced = [f"{sql} AS {quote(n)}" for n, sql in spec.derived.items() if n in raw_names]
-    replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
-    added = "".join(f", {sql} AS {quote(n)}" for n, sql in spec.derived.items() if n not in raw_names)
-    text_cells = [quote("v__" + c.name) for c in spec.columns.values() if c.type in ("text", "code")]
-    summary = (
-        _check(
-            " OR ".join(f"regexp_matches(lower({c}), {literal(SUMMARY_ROW)})" for c in text_cells),
-            "summary_row",
-            None,
-            "NULL",
-            "'a totals row, not a record'",
+    texts = [c.name for c in spec.columns.values() if c.type in ("text", "code") and ctx.has(c.name)]
+    text_cells = [quote("v__" + name) for name in texts]
+    summary = []
+    if text_cells:
+        summary.append(
+            _check(
+                " OR ".join(f"regexp_matches(lower({c}), {literal(SUMMARY_ROW)})" for c in text_cells),
+                "summary_row",
+                None,
+                "NULL",
+                "'a totals row, not a record'",
+            )
         )
-        if text_cells
-        else "NULL"
-    )
     overflow = _check(
         "overflow IS NOT NULL",
         "too_many_fields",
@@ -523,36 +589,81 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
         "overflow",
         literal(f"the row has more fields than the header: {CELL}"),
     )
-    rules = [_check(f"coalesce({r.when}, false)", r.code, None, "NULL", literal(r.message)) for r in spec.rules]
-    checks = [summary, overflow, *_row_checks(spec, ctx), *column_errors, *region_errors]
-    cells_found = [(c.name, input_column(c.name)) for c in spec.columns.values() if c.type != "bsn"]
-    pseudonyms = [(c.name, quote(c.raw_name)) for c in spec.columns.values() if c.type == "bsn"]
+    checks = [*summary, overflow, *_row_checks(spec, ctx), *column_checks, *region_checks]
+    extra_sql = "".join(f", {sql} AS {quote(n)}" for n, sql in extras.items())
+    ctes = f"""
+        cells AS (SELECT *, {cells} FROM {rows}),
+        step1 AS (SELECT *{"".join(", " + x for x in steps[0])} FROM cells),
+        step2 AS (SELECT *{"".join(", " + x for x in steps[1])} FROM step1),
+        step3 AS (SELECT *{"".join(", " + x for x in steps[2])} FROM step2),
+        clients AS (SELECT step3.*{known} FROM step3{clients}),
+        typed AS (SELECT *, {", ".join(typed)}{extra_sql} FROM clients),
+        regions AS (SELECT *{regions} FROM typed)"""
+    return ctes, checks, [quote(n) for n in extras]
+
+
+def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context) -> None:
+    """Create ``_intake`` from ``_grid``: typed columns, ``replace_scope``, ``errors`` (empty list: the row is
+    good) and, for a rejected row, ``record``.
+
+    One pass over all rows types every cell once and evaluates every check, keeping per row only the numbers of
+    the checks it failed (``reasons``; most rows: none). The errors with their messages, and the row's cells as
+    quarantine shows them, are then built for the rejected rows alone, from their cells in ``_grid``."""
+    ctes, checks, extras = _typing(spec, ctx, f"(SELECT rowid AS grid_row, * FROM {GRID})")
+    rules = [
+        Check(f"coalesce({r.when}, false)", error_sql(r.code, None, "NULL", literal(r.message))) for r in spec.rules
+    ]
+
+    def failed(numbered: list[tuple[int, Check]]) -> str:
+        cases = ", ".join(f"CASE WHEN {c.condition} THEN {i} END" for i, c in numbered)
+        return f"list_filter([{cases}], lambda i: i IS NOT NULL)" if numbered else "[]::INTEGER[]"
+
+    finals = ", ".join(
+        f"{quote('r__' + c.name) if c.type == 'region' else _t(c.name)} AS {quote(c.raw_name)}"
+        for c in spec.columns.values()
+    )
+    raw_names = {c.raw_name for c in spec.columns.values()}
+    replaced = [f"{sql} AS {quote(n)}" for n, sql in spec.derived.items() if n in raw_names]
+    replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
+    added = "".join(f", {sql} AS {quote(n)}" for n, sql in spec.derived.items() if n not in raw_names)
+    numbered = list(enumerate(checks, start=1))
+    numbered_rules = list(enumerate(rules, start=len(checks) + 1))
     mark_unknown_codes(con, spec)
+    pseudonymise(con, spec, ctx)
     con.execute(f"DROP TABLE IF EXISTS {INTAKE}")
     con.execute(
         f"""
         CREATE TEMP TABLE {INTAKE} AS
-        WITH cells AS (SELECT *, {cells} FROM {GRID}),
-        step1 AS (SELECT *{"".join(", " + x for x in steps[0])} FROM cells),
-        step2 AS (SELECT *{"".join(", " + x for x in steps[1])} FROM step1),
-        step3 AS (SELECT *{"".join(", " + x for x in steps[2])} FROM step2),
-        typed AS (SELECT *, {", ".join(typed)} FROM step3),
-        regions AS (SELECT *{regions} FROM typed),
+        WITH {ctes},
         checked AS (
-            SELECT source_sheet, source_row, {finals}{extra_sql}, COLUMNS('^in__'), [{", ".join(checks)}] AS errors
+            SELECT grid_row, source_sheet, source_row, {finals}{"".join(", " + e for e in extras)},
+                   {failed(numbered)} AS reasons
             FROM regions
         ),
-        derived AS (SELECT *{replace}{added} FROM checked),
-        judged AS (
-            SELECT * EXCLUDE (errors),
-                   list_filter(errors || [{", ".join(rules) or "NULL"}], lambda e: e IS NOT NULL) AS errors,
-                   ({spec.scope})::VARCHAR AS replace_scope
-            FROM derived
-        )
-        -- a rejected row keeps its cells as quarantine shows them; built for those rows only: a map per row costs
-        -- more than all the checks together
-        SELECT COLUMNS(lambda c: NOT starts_with(c, 'in__')),
-               CASE WHEN len(errors) > 0 THEN {record_sql(cells_found, pseudonyms, ctx.personal)} END AS record
-        FROM judged
+        derived AS (SELECT *{replace}{added} FROM checked)
+        SELECT * REPLACE (reasons || {failed(numbered_rules)} AS reasons), ({spec.scope})::VARCHAR AS replace_scope,
+               []::{ERROR_TYPE}[] AS errors, NULL::MAP(VARCHAR, VARCHAR) AS record
+        FROM derived
         """
     )
+    if not con.execute(f"SELECT count(*) FROM {INTAKE} WHERE len(reasons) > 0").fetchall()[0][0]:
+        return
+    rejected = f"(SELECT g.rowid AS grid_row, i.reasons, g.* FROM {GRID} g JOIN {INTAKE} i ON g.rowid = i.grid_row "
+    rejected += "WHERE len(i.reasons) > 0)"
+    ctes, _, _ = _typing(spec, ctx, rejected)
+    every = numbered + numbered_rules
+    errors = ", ".join(f"CASE WHEN list_contains(reasons, {i}) THEN {c.error} END" for i, c in every)
+    cells_found = [(c.name, input_column(c.name)) for c in spec.columns.values() if c.type != "bsn"]
+    pseudonyms = [(c.name, _t(c.name)) for c in spec.columns.values() if c.type == "bsn"]
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _rejected AS
+        WITH {ctes}
+        SELECT grid_row, list_filter([{errors}], lambda e: e IS NOT NULL) AS errors,
+               {record_sql(cells_found, pseudonyms, ctx.personal)} AS record
+        FROM regions"""
+    )
+    con.execute(
+        f"UPDATE {INTAKE} SET errors = r.errors, record = r.record FROM _rejected r "
+        f"WHERE {INTAKE}.grid_row = r.grid_row"
+    )
+    con.execute("DROP TABLE _rejected")
