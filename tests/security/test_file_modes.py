@@ -58,7 +58,8 @@ def test_prepare_repairs_an_existing_installation(settings, monkeypatch):
     assert mode(settings.inbox / "subsidies") == 0o700
 
 
-def test_every_process_the_product_starts_has_a_private_umask(monkeypatch):
+def test_every_process_the_product_starts_has_a_private_umask(settings, monkeypatch):
+    # settings: a state folder of its own with the demo's installation file, as `serve` and `refresh` need one
     from pipelines import serve
 
     seen = {}
