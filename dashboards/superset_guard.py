@@ -15,6 +15,10 @@ only the table names it recognises. Three guards close that here:
 3. **Login throttling**: failed logins (form and API) counted per address and user name and per address, refused
    with HTTP 429 and a Dutch message while over the limit (also with the right password); limits in
    ``superset_config.py`` (``SBM_LOGIN_FAILURES_PER_USER``, ``SBM_LOGIN_FAILURES_PER_ADDRESS``).
+4. **A login stays logged in**: the frontend posts its event log also from the login page, as the browser leaves it.
+   Refused for an anonymous user, that post got a new session cookie (Flask-AppBuilder's flash message); arriving
+   after the login's reply, it replaced the fresh login's cookie and the user saw the login page again. Anonymous
+   events are dropped without a cookie.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from markupsafe import escape
@@ -47,6 +51,8 @@ VIEWER_RESULT_TYPES = {ChartDataResultType.FULL, ChartDataResultType.RESULTS}
 CHART_DATA_ENDPOINTS = {"ChartDataRestApi.data", "ChartDataRestApi.get_data", "ChartDataRestApi.data_from_cache",
                         "Api.query"}  # fmt: skip
 SAVED_CHART_ROUTE = "ChartDataRestApi.get_data"
+# Where the frontend posts its event log (also from the login page).
+EVENT_LOG_ROUTE = "/superset/log/"
 
 ONLY_SAVED_CHARTS = (
     "Uw rol toont alleen de opgeslagen grafieken van uw dashboards, zoals ze daar staan: geen eigen query's, "
@@ -347,8 +353,16 @@ def _throttle_logins(app: Flask) -> None:
             manager.limiter.limit(limit, key_func=key, methods=["POST"], deduct_when=counts)(blueprint)
 
 
+def _drop_anonymous_events() -> Response | None:
+    # Flask-Login's user id in the cookie, read without loading the user (which would write the session)
+    if request.method == "POST" and request.path == EVENT_LOG_ROUTE and "_user_id" not in session:
+        return Response(status=204)
+    return None
+
+
 def install(app: Flask) -> None:
     """Hook the guards into Superset's Flask app (``FLASK_APP_MUTATOR``)."""
+    app.before_request(_drop_anonymous_events)
     _throttle_logins(app)
     app.register_error_handler(429, _too_many_logins)
     app.after_request(_without_sql)

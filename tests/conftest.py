@@ -19,7 +19,7 @@ import pytest
 from faults import STATE_VARIABLES
 
 from pipelines.config import REPO_ROOT, Settings
-from pipelines.instance import MANIFEST, parse_dbt_project
+from pipelines.instance import parse_dbt_project
 from pipelines.sources.files.inbox import inbox_file
 from pipelines.sources.files.load import FileLoad, Places, Rules, ingest_file
 from pipelines.sources.files.spec import source_specs
@@ -36,8 +36,8 @@ def demo_settings(home, **environ: str) -> Settings:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not MANIFEST.exists():
-        parse_dbt_project(demo_settings(REPO_ROOT / ".sbm"))
+    # also in a working copy whose manifest is of an older project (parses only when the project changed)
+    parse_dbt_project(demo_settings(REPO_ROOT / ".sbm"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

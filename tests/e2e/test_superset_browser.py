@@ -114,7 +114,10 @@ def _log_in(driver: WebDriver, url: str, username: str, password: str) -> None:
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
-    wait.until(lambda d: "/login" not in d.current_url)
+    wait.until(
+        lambda d: "/login" not in d.current_url,
+        f"still on the login page after logging in as {username}",
+    )
 
 
 def _unrendered(driver: WebDriver, charts: list[dict[str, Any]], empty: frozenset[int] = frozenset()) -> list[str]:

@@ -118,7 +118,12 @@ def test_freshness_is_the_last_period_each_source_holds(demo_pipeline):
     assert latest["cbs_kerncijfers_wijken_buurten"] == "2024JJ00"
     assert latest["wijkenbuurtkaart"] == "2024"  # the newest classification year of a map
     # ... and as a Dutch reader writes it
-    names = dict(query(demo_pipeline.serving, "SELECT bron, laatste_periode_naam FROM fct_datakwaliteit_bronnen"))
+    names = dict(
+        query(
+            demo_pipeline.serving,
+            "SELECT bron, arg_max(laatste_periode_naam, laatste_periode) FROM fct_datakwaliteit_bronnen GROUP BY bron",
+        )
+    )
     assert (names["zorg"], names["cbs_jeugdzorg_gemeente"], names["cbs_bijstand"]) == (
         "december 2024", "2e halfjaar 2024", "december 2024",
     )  # fmt: skip
