@@ -1,13 +1,14 @@
 {#-
     What a new load of care data touches, for the incremental models after care staging (int_zorgtoewijzingen,
-    int_zorgperiodes, int_zorgkosten_per_client_jaar, int_zorgclienten_wijk_per_jaar, int_zorgclienten_per_jaar).
+    int_zorgperiodes, int_zorgkosten_per_client_jaar, int_zorgclienten_postcodes_per_jaar, int_zorgclienten_per_jaar).
 
-    Each of them recomputes whole keys (an allocation, or a client of a gemeente) from the staging tables: every
-    key a load since the model's last build touched. A load touches the keys on its own rows and on the rows it
-    replaced: raw keeps every load, and staging keeps per scope (message) only the latest
+    Each of them recomputes whole keys (an allocation, a client of a gemeente, or a client's year) from the staging
+    tables: every key a load since the model's last build touched. A load touches the keys on its own rows and on
+    the rows it replaced: raw keeps every load, and staging keeps per scope (message) only the latest
     (latest_load_per_scope), so "the rows of every load of a scope that was loaded again" are the new rows and
     the ones that left staging. A key that only left (a corrected file without that allocation) is recomputed to
-    nothing: its rows are deleted.
+    nothing: its rows are deleted. The keys are as narrow as the model's rows allow: a half year of invoices
+    touches the costs of that half year's years, not every year of every client in care.
 
     The model's watermark is the newest loaded_at among its own rows; each row carries the newest loaded_at of
     the staged rows it was computed from, the same in an incremental and a full build. No row can be newer than
@@ -24,8 +25,8 @@
     below read them by. replace_touched keeps them as temp table gewijzigde_zorgregels. #}
 {% macro changed_care_rows() %}
     select
-        gemeente_code, wet, berichttype, client_id, toewijzing_nummer, product_categorie, begindatum, aanbieder,
-        declaratie_nummer, referentie_nummer
+        gemeente_code, wet, berichttype, client_id, toewijzing_nummer, product_categorie, dagtekening, begindatum,
+        aanbieder, declaratie_nummer, referentie_nummer
     from {{ source('raw', 'zorg') }}
     where replace_scope in (select replace_scope from {{ source('raw', 'zorg') }} where loaded_at > {{ zorg_watermark() }})
 {% endmacro %}
@@ -45,16 +46,17 @@
     where berichttype in ('301', '305', '307')
 {% endmacro %}
 
-{#- Clients on the changed rows, per gemeente. #}
-{% macro clients_of_changed_rows(changed='gewijzigde_zorgregels') %}
-    select distinct gemeente_code, client_id from {{ changed }} where client_id is not null
-{% endmacro %}
+{#- A year as part of a key: a row without the date (begindatum is optional) has year 0, so that it matches. #}
+{% macro jaar_sleutel(date_column) -%}
+    coalesce(year({{ date_column }}), 0)
+{%- endmacro %}
 
-{#- Clients the changed rows touch, per gemeente: the clients on them, and the clients of every version of each
+{#- Clients whose care periods the changed rows touch, per gemeente: the client of every version of each
     allocation they touch (a start or stop report changes the periods of its allocation's client, whatever client
-    the report names; a new version may name another client than the one before). #}
-{% macro touched_care_clients(changed='gewijzigde_zorgregels') %}
-    {{ clients_of_changed_rows(changed) }}
+    the report names; a new version may name another client than the one before), and the clients on changed
+    allocations (one whose every version left staging). Requests and invoices do not make periods. #}
+{% macro touched_period_clients(changed='gewijzigde_zorgregels') %}
+    select distinct gemeente_code, client_id from {{ changed }} where berichttype = '301' and client_id is not null
     union
     select versions.gemeente_code, versions.client_id
     from {{ ref('stg_zorg__toewijzingen') }} as versions
@@ -65,12 +67,15 @@
     where versions.client_id is not null
 {% endmacro %}
 
-{#- Clients whose invoiced care the changed rows touch: the clients on them, and the client of each staged invoice
-    line a changed rejection (325) matches (as int_zorgkosten_per_client_jaar matches them). #}
-{% macro touched_invoice_clients(changed='gewijzigde_zorgregels') %}
-    {{ clients_of_changed_rows(changed) }}
+{#- Client-years whose invoiced care the changed rows touch (gemeente_code, client_id, jaar: the year an invoice
+    line begins in, macro jaar_sleutel): those of the changed invoice lines, and of each staged invoice line a
+    changed rejection (325) matches (as int_zorgkosten_per_client_jaar matches them). #}
+{% macro touched_invoice_years(changed='gewijzigde_zorgregels') %}
+    select distinct gemeente_code, client_id, {{ jaar_sleutel('begindatum') }} as jaar
+    from {{ changed }}
+    where berichttype = '323' and client_id is not null
     union
-    select lines.gemeente_code, lines.client_id
+    select lines.gemeente_code, lines.client_id, {{ jaar_sleutel('lines.begindatum') }}
     from {{ ref('stg_zorg__declaratieregels') }} as lines
     inner join {{ changed }} as rejected
         on rejected.berichttype = '325'
@@ -79,6 +84,30 @@
         and rejected.declaratie_nummer = lines.declaratie_nummer
         and rejected.referentie_nummer = lines.referentie_nummer
     where lines.client_id is not null
+{% endmacro %}
+
+{#- Client-years whose postcodes the changed rows touch (gemeente_code, client_id, jaar): the year each changed
+    row is dated in, and the year it begins in (int_zorgclienten_postcodes_per_jaar has a row for both). #}
+{% macro touched_postcode_years(changed='gewijzigde_zorgregels') %}
+    select gemeente_code, client_id, year(dagtekening) as jaar from {{ changed }} where client_id is not null
+    union
+    select gemeente_code, client_id, year(begindatum)
+    from {{ changed }}
+    where client_id is not null and begindatum is not null
+{% endmacro %}
+
+{#- For int_zorgclienten_per_jaar: the stored client-years whose location (wijk_code, wijk_status) is no longer
+    the one int_zorgclienten_wijk_per_jaar gives: a client's postcodes, a postcode table or the coverage moved it.
+    Compared, not derived from the changed rows, so that every cause is caught. #}
+{% macro moved_client_years() %}
+    select distinct stored.gemeente_code, stored.client_id, stored.jaar
+    from {{ this }} as stored
+    left join {{ ref('int_zorgclienten_wijk_per_jaar') }} as location
+        on location.gemeente_code = stored.gemeente_code
+        and location.client_id = stored.client_id
+        and location.jaar = stored.jaar
+    where stored.wijk_code is distinct from location.wijk_code
+        or stored.wijk_status is distinct from location.wijk_status
 {% endmacro %}
 
 {#- For int_zorgclienten_per_jaar: the years recomputed per gemeente and law (gemeente_code, wet, jaar), for each

@@ -7,23 +7,27 @@
 -- NULL for the first covered year (the year before is not known). is_uitstroom: the client's last period ends in
 -- the year, on or before the peildatum (care that goes on past the peildatum has not ended).
 --
--- Incremental, by two keys. (1) Every row of each client a load since the last build touched (macro
--- touched_care_clients): a client's rows come from that client's periods and locations, which change only with
--- such a load. (2) The rows of a gemeente and law whose coverage (int_zorg_dekking) may have moved, from the
--- first year it can change: the rows of the year of the peildatum and later depend on it (is_voorlopig; care
--- open or ending after it; laatste_jaar), so a load with rows of that gemeente and law recomputes them from the
--- year of the older of the previous and the new peildatum. The previous one is at least the latest date among the
--- rows the model had seen and staging still holds (loaded_at up to the watermark), so its year is a safe start.
--- The first covered year (eerste_jaar) sets every row's lower bound and the NULL is_instroom of that year's rows:
--- when the stored rows do not match it (a row before it, or is_instroom NULL in another year or set in it), the
--- gemeente and law are recomputed whole. A gemeente and law without stored rows or without coverage too.
--- Locations need nothing more: a client-year's wijk changes only with that client's rows.
+-- Incremental, by three keys. (1) Every row of each client whose periods a load since the last build touched
+-- (macro touched_period_clients): a client's years in care, inflow and outflow come from that client's periods,
+-- which change only with such a load (a client's invoices and requests do not move them). (2) The rows of a
+-- gemeente and law whose coverage (int_zorg_dekking) may have moved, from the first year it can change: the rows
+-- of the year of the peildatum and later depend on it (is_voorlopig; care open or ending after it;
+-- laatste_jaar), so a load with rows of that gemeente and law recomputes them from the year of the older of the
+-- previous and the new peildatum. The previous one is at least the latest date among the rows the model had seen
+-- and staging still holds (loaded_at up to the watermark), so its year is a safe start. The first covered year
+-- (eerste_jaar) sets every row's lower bound and the NULL is_instroom of that year's rows: when the stored rows
+-- do not match it (a row before it, or is_instroom NULL in another year or set in it), the gemeente and law are
+-- recomputed whole. A gemeente and law without stored rows or without coverage too. (3) The stored client-years
+-- whose wijk is not the one int_zorgclienten_wijk_per_jaar gives now (macro moved_client_years): new postcodes
+-- of the client, a new postcode table or moved coverage, compared rather than derived, so every cause counts.
 {{ config(
     materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    pre_hook="{{ replace_touched({'herberekende_jaarclienten': touched_care_clients(),
-                                  'herberekende_dekkingsjaren': coverage_moved_years()},
+    pre_hook="{{ replace_touched({'herberekende_jaarclienten': touched_period_clients(),
+                                  'herberekende_dekkingsjaren': coverage_moved_years(),
+                                  'herberekende_locaties': moved_client_years()},
                                  '(gemeente_code, client_id) in (from herberekende_jaarclienten)
-                                  or (gemeente_code, wet, jaar) in (from herberekende_dekkingsjaren)') }}"
+                                  or (gemeente_code, wet, jaar) in (from herberekende_dekkingsjaren)
+                                  or (gemeente_code, client_id, jaar) in (from herberekende_locaties)') }}"
 ) }}
 
 with coverage as (
@@ -35,11 +39,13 @@ periods as (
     from {{ ref('int_zorgperiodes') }} as periodes
     inner join coverage using (gemeente_code, wet)
     {% if is_incremental() -%}
-    -- the touched clients' periods, and those a recomputed year (or the year before it, for is_instroom) lies in
+    -- the periods of the touched and moved clients, and those a recomputed year (or the year before it, for
+    -- is_instroom) lies in
     left join (
         select gemeente_code, wet, min(jaar) as vanaf_jaar from herberekende_dekkingsjaren group by all
     ) as moved using (gemeente_code, wet)
     where (periodes.gemeente_code, periodes.client_id) in (from herberekende_jaarclienten)
+        or (periodes.gemeente_code, periodes.client_id) in (select gemeente_code, client_id from herberekende_locaties)
         or year(coalesce(periodes.einddatum, date '9999-12-31')) >= moved.vanaf_jaar - 1
     {%- endif %}
 ),
@@ -109,4 +115,5 @@ left join {{ ref('int_zorgclienten_wijk_per_jaar') }} as location
 {% if is_incremental() -%}
 where (in_care.gemeente_code, in_care.client_id) in (from herberekende_jaarclienten)
     or (in_care.gemeente_code, in_care.wet, in_care.jaar) in (from herberekende_dekkingsjaren)
+    or (in_care.gemeente_code, in_care.client_id, in_care.jaar) in (from herberekende_locaties)
 {%- endif %}

@@ -3,13 +3,14 @@
 -- on the client's rows dated in that year (two postcodes on one day: postcode order; NULL: none that year). The
 -- one pass over every message line that int_zorgclienten_wijk_per_jaar needs to place clients in a wijk.
 --
--- Incremental: a build recomputes every row of each client a load since the last build touched (macro
--- clients_of_changed_rows: the clients on the loads' rows and on the rows they replaced). That key is sufficient:
--- a client's rows are computed from that client's own rows in that gemeente only.
+-- Incremental, per client and year: a build recomputes every row of each client-year a load since the last build
+-- touched (macro touched_postcode_years: the years the loads' rows, and the rows they replaced, are dated and
+-- begin in). That key is sufficient: a client-year's row is computed from that client's rows dated or beginning
+-- in that year in that gemeente only.
 {{ config(
     materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    pre_hook="{{ replace_touched({'herberekende_postcodeclienten': clients_of_changed_rows()},
-                                 '(gemeente_code, client_id) in (from herberekende_postcodeclienten)') }}"
+    pre_hook="{{ replace_touched({'herberekende_postcodejaren': touched_postcode_years()},
+                                 '(gemeente_code, client_id, jaar) in (from herberekende_postcodejaren)') }}"
 ) }}
 
 with lines as (
@@ -17,7 +18,9 @@ with lines as (
     from {{ ref('stg_zorg__berichtregels') }}
     where client_id is not null
     {% if is_incremental() -%}
-        and (gemeente_code, client_id) in (from herberekende_postcodeclienten)
+        -- the rows of a recomputed year, and others of those clients (their years are left out below)
+        and ((gemeente_code, client_id, year(dagtekening)) in (from herberekende_postcodejaren)
+            or (gemeente_code, client_id, year(begindatum)) in (from herberekende_postcodejaren))
     {%- endif %}
 ),
 
@@ -51,3 +54,6 @@ select
     greatest(dated.loaded_at, beginning.loaded_at) as loaded_at
 from dated
 full join beginning using (gemeente_code, client_id, jaar)
+{% if is_incremental() -%}
+where (gemeente_code, client_id, jaar) in (from herberekende_postcodejaren)
+{%- endif %}

@@ -3,15 +3,16 @@
 -- anti join: a line stays unless a 325 of the same gemeente, provider, declaration and line reference rejects it).
 -- The one pass over every invoice line; int_indicator__zorg_eigen sums these rows per region.
 --
--- Incremental: a build recomputes every row of each client a load since the last build touched (macro
--- touched_invoice_clients: the clients on the loads' rows and on the rows they replaced, and the client of every
--- line a changed rejection matches). That key is sufficient: a client's rows are computed from that client's
--- lines and the rejections matching them only; a line or rejection changes only with a load that carries it or
--- replaces it.
+-- Incremental, per client and year: a build recomputes every row of each client-year a load since the last build
+-- touched (macro touched_invoice_years: the years of the invoice lines on the loads' rows and on the rows they
+-- replaced, and of every line a changed rejection matches). That key is sufficient: a client-year's rows are
+-- computed from that client's lines beginning in that year and the rejections matching them only; a line or
+-- rejection changes only with a load that carries it or replaces it. A half year of invoices recomputes its
+-- own years, not every year of the clients it names.
 {{ config(
     materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    pre_hook="{{ replace_touched({'herberekende_kostenclienten': touched_invoice_clients()},
-                                 '(gemeente_code, client_id) in (from herberekende_kostenclienten)') }}"
+    pre_hook="{{ replace_touched({'herberekende_kostenjaren': touched_invoice_years()},
+                                 '(gemeente_code, client_id, coalesce(jaar, 0)) in (from herberekende_kostenjaren)') }}"
 ) }}
 
 select
@@ -30,6 +31,6 @@ anti join {{ ref('stg_zorg__afgewezen_declaratieregels') }} as rejected
     and rejected.declaratie_nummer = lines.declaratie_nummer
     and rejected.referentie_nummer = lines.referentie_nummer
 {% if is_incremental() -%}
-where (lines.gemeente_code, lines.client_id) in (from herberekende_kostenclienten)
+where (lines.gemeente_code, lines.client_id, {{ jaar_sleutel('lines.begindatum') }}) in (from herberekende_kostenjaren)
 {%- endif %}
 group by all

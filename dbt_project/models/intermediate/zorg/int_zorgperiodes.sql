@@ -11,13 +11,14 @@
 -- the gemeente first sent it) and startbericht_datum (when care started according to the provider).
 --
 -- Incremental: a build recomputes every period of each client a load since the last build touched (macro
--- touched_care_clients: the clients on the loads' rows and on the rows they replaced, and the client of every
--- allocation they touched). That key is sufficient: a client's periods are computed from that client's
--- allocations only (per gemeente), and an allocation changes only when a load touches it. A client left without
--- allocations loses its periods.
+-- touched_period_clients: the client of every allocation the loads' rows, and the rows they replaced, touch).
+-- That key is sufficient: a client's periods are computed from that client's allocations only (per gemeente),
+-- and an allocation changes only when a load touches it; requests and invoices make no periods, so a half year
+-- of invoices recomputes only the clients whose allocations it changed. A client left without allocations
+-- loses its periods.
 {{ config(
     materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    pre_hook="{{ replace_touched({'herberekende_periodeclienten': touched_care_clients()},
+    pre_hook="{{ replace_touched({'herberekende_periodeclienten': touched_period_clients()},
                                  '(gemeente_code, client_id) in (from herberekende_periodeclienten)') }}"
 ) }}
 
