@@ -3,10 +3,12 @@ each built incrementally (as the inbox sensor's run does), then everything rebui
 every mart and care table compared row for row. The deliveries hit what the incremental care chain must get right:
 a new half year that moves the peildatum (open care reaches a new year, the last year is no longer provisional),
 exports that replace months of the demo's (clients leave those months), a stop reported long after its
-allocation, a client moving to another wijk, and a corrected export that drops a client's allocation."""
+allocation, a client moving to another wijk, and corrected exports of an older year that drop a client's allocation
+and withdraw an invoice line."""
 
 import csv
 import math
+from collections import Counter
 from pathlib import Path
 
 import dagster as dg
@@ -23,7 +25,8 @@ CARE_TABLES = [  # the care chain's tables, compared as well as the marts
     *(f"intermediate.{m}" for m in ("int_zorgtoewijzingen", "int_zorgperiodes", "int_zorg_dekking",
                                      "int_zorgclienten_wijk_per_jaar", "int_zorgclienten_per_jaar",
                                      "int_zorgclienten_postcodes_per_jaar", "int_zorgkosten_per_client_jaar",
-                                     "int_declaratieregels_per_wijk", "int_indicator__zorg_eigen")),
+                                     "int_declaratieregels_per_wijk", "int_zorg_eigen_per_gemeente_jaar",
+                                     "int_indicator__zorg_eigen")),
 ]  # fmt: skip
 # these two report the pipeline's runs (when which check ran, how often), which differ by design
 RUN_HISTORY = {"marts.fct_datakwaliteit_controles", "marts.fct_datakwaliteit_bronnen"}
@@ -255,14 +258,38 @@ def test_care_built_incrementally_in_steps_gives_the_marts_of_a_full_rebuild(dem
     assert years[0][:2] == (2024, False) and years[0][2] > 0 and years[1][0] == 2025
 
     # step 2: Almelo corrects its export of the Wmo allocations of a month of 2022 no new export replaced: one
-    # client's allocation was wrong
+    # client's allocation was wrong ...
     kept_months = months(rows) - replaced_months
     month = min(m for wet, kind, m in kept_months if (wet, kind) == ("wmo", "toewijzing") and m > "2022")
     scope = [r for r in rows if months([r]) == {("wmo", "toewijzing", month)}]
     dropped = scope[0]
     write_export(inbox / "zorgexport_almelo_2022-03_gecorrigeerd.csv", scope[1:])
+    # ... and its Wmo invoice lines of a month of 2022: one line was invoiced in error (a correction of an older
+    # year: its client's 2022 costs drop by the line's amount, their other years stay)
+    invoice_month = min(m for wet, kind, m in kept_months if (wet, kind) == ("wmo", "declaratie") and m > "2022")
+    invoices = [r for r in rows if months([r]) == {("wmo", "declaratie", invoice_month)}]
+    year = int(invoice_month[:4])
+    kept_lines = Counter(
+        r["BSN"]
+        for r in rows
+        if months([r]) & kept_months
+        and (r["Wet"], r["Soort regel"], r["Begindatum"][:4]) == ("wmo", "declaratie", str(year))
+    )
+    withdrawn = next(r for r in invoices if r["Debet/credit"] == "D" and r["BSN"] != dropped["BSN"]
+                     and kept_lines[r["BSN"]] > 1)  # a client with other lines that year: their row stays  # fmt: skip
+    write_export(inbox / "zorgexport_almelo_declaraties_gecorrigeerd.csv", [r for r in invoices if r is not withdrawn])
+    number = withdrawn["Toewijzingnummer"]
+    (client,) = query(warehouse, f"SELECT client_id {allocations} '{number}' AND gemeente_code = 'GM0141'")[0]
+    client_costs = (
+        "SELECT jaar, sum(bedrag)::DOUBLE FROM intermediate.int_zorgkosten_per_client_jaar "
+        f"WHERE gemeente_code = 'GM0141' AND client_id = '{client}' GROUP BY 1 ORDER BY 1"
+    )
+    costs_before = dict(query(warehouse, client_costs))
     assert care_build(settings).success
     assert query(warehouse, f"SELECT count(*) {allocations} '{dropped['Toewijzingnummer']}'") == [(0,)]
+    costs = dict(query(warehouse, client_costs))
+    assert costs[year] == pytest.approx(costs_before[year] - float(withdrawn["Bedrag"].replace(",", ".")))
+    assert {y: c for y, c in costs.items() if y != year} == {y: c for y, c in costs_before.items() if y != year}
 
     tables = [
         f"{schema}.{table}"
