@@ -241,6 +241,9 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[Check], dict[str
             )
     elif kind in NUMERIC_TYPES:
         exact, d = quote(f"x__{name}"), quote(f"d__{name}")  # parsed once, by number_steps
+        # a plain number (c__ NULL, see number_steps) has at most two decimals and 18 digits: it is cast from its
+        # text at once, not through the wide DECIMAL(38,10), which is slow to round and narrow
+        plain = f"{quote(f'c__{name}')} IS NULL"
         limit = INTEGER_LIMIT if kind == "integer" else AMOUNT_LIMIT
         # beyond DECIMAL(38,10) the parse itself gives NULL: 29 digits or more are out of range too
         too_big = f"(abs({exact}) >= {limit} OR ({exact} IS NULL AND regexp_full_match({d}, '[0-9]{{29,}}')))"
@@ -267,11 +270,21 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[Check], dict[str
             bad(f"{too_big}", "out_of_range", f"{said} || ' is out of range'")
             not_a = f"{v} IS NOT NULL AND {exact} IS NULL AND NOT regexp_full_match({d}, '{AMBIGUOUS}')"
             if kind == "amount":
-                value = f"TRY_CAST({exact} AS DECIMAL(18,2))"
+                value = (
+                    f"CASE WHEN {plain} THEN TRY_CAST(replace({v}, ',', '.') AS DECIMAL(18,2)) "
+                    f"ELSE TRY_CAST({exact} AS DECIMAL(18,2)) END"
+                )
                 bad(not_a, "not_an_amount", f"{said} || ' is not an amount'")
-                bad(f"{exact} <> round({exact}, 2)", "not_an_amount", f"{said} || ' has more than two decimals'")
+                bad(
+                    f"CASE WHEN NOT {plain} THEN {exact} <> round({exact}, 2) END",
+                    "not_an_amount",
+                    f"{said} || ' has more than two decimals'",
+                )
             elif kind == "integer":
-                value = f"CASE WHEN {exact} = round({exact}) AND NOT {too_big} THEN CAST({exact} AS BIGINT) END"
+                value = (
+                    f"CASE WHEN {plain} AND NOT contains({v}, ',') AND NOT contains({v}, '.') THEN CAST({v} AS BIGINT) "
+                    f"WHEN {exact} = round({exact}) AND NOT {too_big} THEN CAST({exact} AS BIGINT) END"
+                )
                 bad(
                     f"{v} IS NOT NULL AND {t} IS NULL AND NOT coalesce({too_big}, false)",
                     "not_a_number",
