@@ -413,6 +413,7 @@ def _validate(
         personal=spec.personal,
         encoding=read.details.get("encoding"),
         present=frozenset(mapped),
+        plain_text=read.plain_text,
     )
     build_intake(con, spec, ctx)
     con.execute("DROP TABLE _grid")

@@ -74,6 +74,8 @@ class Context:
     personal: bool = False  # client-level source: quarantine masks the letters of a cell
     encoding: str | None = None  # 'cp1252': a cell that looks like UTF-8 read as Windows-1252 is flagged
     present: frozenset[str] | None = None  # the columns the file has (None: all); the others are NULL in every row
+    plain_text: bool = False  # the reader saw every byte: no control character, no cell longer than MAX_CELL
+
 
     def has(self, name: str) -> bool:
         return self.present is None or name in self.present
@@ -464,7 +466,8 @@ def _row_checks(spec: SourceSpec, ctx: Context) -> list[Check]:
     """Checks over all cells of a row at once (one pass over the row's text, then the column that failed; the
     longest cell by the cells' lengths, so a row of many long cells is no cell too long):
     control characters, cells too long to be a value, and (Windows-1252 files) text that is UTF-8 read as
-    Windows-1252, i.e. a file that mixes encodings."""
+    Windows-1252, i.e. a file that mixes encodings. The first two cannot fail when the reader has seen in the
+    file's bytes that no cell holds a control character or is that long (``plain_text``)."""
     names = [n for n in spec.columns if ctx.has(n)]
     cells = ", ".join(quote(f"v__{n}") for n in names)
     lengths = ", ".join(f"length({quote('v__' + n)})" for n in names)
@@ -478,7 +481,7 @@ def _row_checks(spec: SourceSpec, ctx: Context) -> list[Check]:
         return lambda cell: f"regexp_matches({cell}, '{pattern}')"
 
     everything = f"concat({cells})"
-    checks = [
+    checks = [] if ctx.plain_text else [
         check(
             matches(CONTROL)(everything),
             matches(CONTROL),
