@@ -69,7 +69,8 @@ docs: prepare ## dbt documentation (models, catalogue, lineage) as one offline p
 	@echo "open dbt_project/target/static_index.html"
 
 lint: setup ## ruff
-	$(VENV)/bin/ruff check pipelines dashboards demo tests
+	$(VENV)/bin/ruff check pipelines dashboards demo tests scripts
+	$(VENV)/bin/ruff format --check pipelines dashboards demo tests scripts
 
 clean: ## remove build output (dbt target, caches); keeps data and environments
 	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache test-artifacts

@@ -116,6 +116,7 @@ class Context:
         if isinstance(value, list):
             return [self.render(item) for item in value]
         if isinstance(value, str):
+
             def fill(match: re.Match[str]) -> str:
                 if match[1] not in self.texts:
                     raise SpecError(f"unknown placeholder {match[0]} in {value!r}; known: {sorted(self.texts)}")

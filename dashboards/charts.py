@@ -183,8 +183,13 @@ def _heatmap(chart: dict[str, Any], adhoc: list[dict[str, Any]], where: str) -> 
         "yscale_interval": 1,
     }
     # as the plugin's buildQuery orders: by each axis (or the metric, for "value_…"), ascending or not
-    orderby = [[metric if params[f"sort_{axis}_axis"].startswith("value") else column,
-                params[f"sort_{axis}_axis"].endswith("asc")] for axis, column in (("x", x_axis), ("y", y_axis))]
+    orderby = [
+        [
+            metric if params[f"sort_{axis}_axis"].startswith("value") else column,
+            params[f"sort_{axis}_axis"].endswith("asc"),
+        ]
+        for axis, column in (("x", x_axis), ("y", y_axis))
+    ]
     query = _query(
         chart, where, columns=[x_axis, y_axis], metrics=[metric], orderby=orderby,
         post_processing=[{"operation": "rank", "options": {"metric": metric}}],

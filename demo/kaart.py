@@ -179,8 +179,15 @@ def kaart_file(year: int) -> bytes:
             code_column = COLUMNS[layer][0]
             data.append(np.array([f"{year}{row[code_column]}" for row in rows], dtype=object))
             data.append(np.array([year] * len(rows), dtype=np.int32))
-            geometry = shapely.to_wkb(np.array([shapely.multipolygons(shapely.get_parts(row["geom"]))
-                                                if row["geom"] is not None else None for row in rows], dtype=object))
+            geometry = shapely.to_wkb(
+                np.array(
+                    [
+                        shapely.multipolygons(shapely.get_parts(row["geom"])) if row["geom"] is not None else None
+                        for row in rows
+                    ],
+                    dtype=object,
+                )
+            )
             pyogrio.raw.write(path, geometry, data, fields, layer=layer, driver="GPKG",
                               geometry_type="MultiPolygon", crs="EPSG:28992")  # fmt: skip
         return path.read_bytes()
