@@ -76,7 +76,6 @@ class Context:
     present: frozenset[str] | None = None  # the columns the file has (None: all); the others are NULL in every row
     plain_text: bool = False  # the reader saw every byte: no control character, no cell longer than MAX_CELL
 
-
     def has(self, name: str) -> bool:
         return self.present is None or name in self.present
 
@@ -481,20 +480,22 @@ def _row_checks(spec: SourceSpec, ctx: Context) -> list[Check]:
         return lambda cell: f"regexp_matches({cell}, '{pattern}')"
 
     everything = f"concat({cells})"
-    checks = [] if ctx.plain_text else [
-        check(
-            matches(CONTROL)(everything),
-            matches(CONTROL),
-            "control_character",
-            " holds a control character (e.g. a NUL byte)",
-        ),
-        check(
-            f"greatest({lengths}) > {MAX_CELL}",
-            lambda cell: f"length({cell}) > {MAX_CELL}",
-            "cell_too_long",
-            f" is longer than {MAX_CELL:,} characters",
-        ),
-    ]
+    checks: list[Check] = []
+    if not ctx.plain_text:
+        checks += [
+            check(
+                matches(CONTROL)(everything),
+                matches(CONTROL),
+                "control_character",
+                " holds a control character (e.g. a NUL byte)",
+            ),
+            check(
+                f"greatest({lengths}) > {MAX_CELL}",
+                lambda cell: f"length({cell}) > {MAX_CELL}",
+                "cell_too_long",
+                f" is longer than {MAX_CELL:,} characters",
+            ),
+        ]
     if ctx.encoding == "cp1252":
         checks.append(
             check(
