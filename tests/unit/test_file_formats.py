@@ -96,6 +96,26 @@ def test_the_line_scan_skips_empty_records_like_duckdb_and_finds_an_open_quote(t
     assert scan_lines(path).open_quote == 2
 
 
+def test_the_line_scan_sees_control_characters_and_the_longest_record(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a;b\r\n\tc;d\n" + b"e" * 30 + b"\n")  # tab, newline, carriage return: no control characters
+    scan = scan_lines(path)
+    assert (scan.control, scan.longest) == (False, 30)  # the record of 30 e's; its newline not counted
+    for byte in (b"\x00", b"\x1f", b"\x7f"):
+        path.write_bytes(b"a;b\nc" + byte + b";d\n")
+        assert scan_lines(path).control, byte
+
+
+def test_a_csv_cell_too_long_is_quarantined_and_a_long_row_of_short_cells_is_not(intake):
+    # validation skips the check over every row only when the byte scan says no cell can fail it
+    two_long_cells = "r" * 6_000 + ";" + "x" * 6_000  # a line of 12,008 characters, no cell over 10,000
+    one_too_long = "B;" + "y" * 10_001
+    text = f"Regeling;Project;Bedrag verleend;Jaar\n{two_long_cells};1;2014\n{one_too_long};1;2014\n"
+    result = intake.load("subsidies", "r.csv", text)
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1), result.summary()
+    assert intake.rows("SELECT source_row, reason_code FROM quarantine.subsidies") == [(3, "cell_too_long")]
+
+
 def test_a_row_with_more_fields_than_the_header_is_quarantined(intake):
     result = intake.load("subsidies", "r.csv", "Regeling;Bedrag verleend;Jaar\nA;1;2024;extra;meer\nB;2;2024\n")
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)

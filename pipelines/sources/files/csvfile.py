@@ -30,6 +30,7 @@ from pipelines.sources.files.errors import UnreadableFileError
 from pipelines.sources.files.grid import GRID, GridRead, input_column, sheet_read
 from pipelines.sources.files.header import SEARCH_ROWS, best_header, find_header, score
 from pipelines.sources.files.spec import SourceSpec
+from pipelines.sources.files.validate import MAX_CELL
 from pipelines.sql import literal
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -46,6 +47,8 @@ class LineScan:
     empty: np.ndarray  # lines of empty records (blank lines), which DuckDB skips
     open_quote: int | None  # line of a quote that is never closed
     quoted_newline: bool = False  # a record spans lines (a newline inside quotes)
+    longest: int = 0  # bytes of the longest record: no cell is longer
+    control: bool = False  # a control character other than tab, newline and carriage return
 
     @property
     def one_per_line(self) -> bool:
@@ -55,9 +58,12 @@ class LineScan:
 
 def scan_lines(path: Path) -> LineScan:
     """A newline ends a record when an even number of quote characters precede it (``""`` escapes count twice);
-    a record that is empty or only ``\\r`` is a blank line."""
+    a record that is empty or only ``\\r`` is a blank line. Control characters are ASCII, single bytes in UTF-8."""
     data = np.memmap(path, dtype=np.uint8, mode="r") if path.stat().st_size else np.zeros(0, np.uint8)
-    newlines = np.flatnonzero(data == ord("\n"))
+    low = np.flatnonzero(data < 0x20)
+    low_bytes = data[low]
+    newlines = low[low_bytes == ord("\n")]
+    control = bool(np.any((low_bytes != ord("\t")) & (low_bytes != ord("\n")) & (low_bytes != ord("\r"))))
     quotes = np.flatnonzero(data == ord('"'))
     ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
     starts = np.concatenate(([0], ends + 1))
@@ -67,7 +73,14 @@ def scan_lines(path: Path) -> LineScan:
     empty = (length == 0) | ((length == 1) & (first == ord("\r")))
     lines = np.searchsorted(newlines, starts) + 1
     open_quote = int(np.searchsorted(newlines, quotes[-1]) + 1) if len(quotes) % 2 else None
-    return LineScan(lines[~empty], lines[empty & (starts < len(data))], open_quote, len(ends) < len(newlines))
+    return LineScan(
+        lines[~empty],
+        lines[empty & (starts < len(data))],
+        open_quote,
+        len(ends) < len(newlines),
+        longest=int(length.max()),
+        control=control or bool(np.any(data == 0x7F)),
+    )
 
 
 def _sample_rows(path: Path, delimiter: str) -> tuple[list[list[str]], list[int]]:
@@ -182,5 +195,6 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
     sheet.rows = data_rows
     sheet.blank_rows = records - header_ordinal - data_rows + int((lines.empty > header.number).sum())
     read = GridRead("csv", {"encoding": encoding, "delimiter": {"\t": "tab"}.get(delimiter, delimiter)})
+    read.plain_text = not lines.control and lines.longest <= MAX_CELL
     read.sheets.append(sheet)
     return read

@@ -44,6 +44,8 @@ class GridRead:
     details: dict[str, str] = field(default_factory=dict)  # encoding, delimiter, message type, ...
     sheets: list[SheetRead] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
+    # the reader saw in the bytes that no cell holds a control character or is longer than validate.MAX_CELL
+    plain_text: bool = False
 
     @property
     def rows(self) -> int:
