@@ -259,9 +259,15 @@ def _assert_map_coloured(driver: WebDriver, chart: dict[str, Any], suppressed: b
     """The map's drawn area is coloured by class (pixels of the chart's screenshot; deck.gl draws with WebGL), and
     a wijk without a value (suppressed, or no data) is grey."""
     # deck.gl blends a little white into its colours (opacity): a class colour is matched within 16 per channel,
-    # and near-white pixels (the background, the white class of a diverging scale) are not counted
-    pixels = [pixel for pixel in png_pixels(element_png(driver, chart["id"])) if min(pixel) < 240]
-    coloured = sum(colour_share(pixels, colour, tolerance=16) for colour in set(chart["classes"]))
+    # and near-white pixels (the background, the white class of a diverging scale) are not counted. After the
+    # window's last resize deck.gl redraws the map; on a loaded machine that takes a while: look again for 30 s.
+    deadline = time.monotonic() + 30
+    while True:
+        pixels = [pixel for pixel in png_pixels(element_png(driver, chart["id"])) if min(pixel) < 240]
+        coloured = sum(colour_share(pixels, colour, tolerance=16) for colour in set(chart["classes"]))
+        if coloured > 0.5 or time.monotonic() > deadline:
+            break
+        time.sleep(2)
     assert coloured > 0.5, f"{chart['slice_name']}: {coloured:.0%} of the drawn map in its class colours"
     grey = colour_share(pixels, hex_rgb(GREY), tolerance=8)
     assert (grey > 0.01) == suppressed, f"{chart['slice_name']}: {grey:.1%} grey, a wijk without value: {suppressed}"
