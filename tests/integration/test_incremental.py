@@ -3,8 +3,8 @@ each built incrementally (as the inbox sensor's run does), then everything rebui
 every mart and care table compared row for row. The deliveries hit what the incremental care chain must get right:
 a new half year that moves the peildatum (open care reaches a new year, the last year is no longer provisional),
 exports that replace months of the demo's (clients leave those months), a stop reported long after its
-allocation, a client moving to another wijk, and corrected exports of an older year that drop a client's allocation
-and withdraw an invoice line."""
+allocation, a client moving to another wijk, corrected exports of an older year that drop a client's allocation
+and withdraw an invoice line, and a corrected postcode table that moves clients' wijk without any new care data."""
 
 import csv
 import math
@@ -137,6 +137,12 @@ def write_export(path: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]), delimiter=";")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def write_csv(path: Path, header: list[str], rows: list[tuple]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
 
 
 def open_allocation(rows: list[dict[str, str]], replaced: set) -> dict[str, str]:
@@ -291,6 +297,30 @@ def test_care_built_incrementally_in_steps_gives_the_marts_of_a_full_rebuild(dem
     costs = dict(query(warehouse, client_costs))
     assert costs[year] == pytest.approx(costs_before[year] - float(withdrawn["Bedrag"].replace(",", ".")))
     assert {y: c for y, c in costs.items() if y != year} == {y: c for y, c in costs_before.items() if y != year}
+
+    # step 3: Almelo's corrected postcode table of 2024 places a postcode where clients lived that year in another
+    # wijk; no care data changes, yet those client-years move wijk (and the wijk indicators with them)
+    located = "FROM intermediate.int_zorgclienten_wijk_per_jaar WHERE gemeente_code = 'GM0141' AND jaar = 2024"
+    (postcode, wijk), *_ = query(
+        warehouse,
+        f"SELECT postcode, wijk_code {located} AND wijk_status = 'gevonden' GROUP BY ALL ORDER BY count(*) DESC, 1",
+    )
+    table = query(warehouse, f"SELECT postcode, buurt_code, wijk_code, gemeente_code, jaar FROM {postcodes} ORDER BY 1")
+    other_buurt, other_wijk = next((b, w) for _, b, w, _, _ in table if w != wijk)
+    corrected = [(pc, other_buurt, other_wijk, *rest) if pc == postcode else (pc, b, w, *rest)
+                 for pc, b, w, *rest in table]  # fmt: skip
+    write_csv(
+        settings.inbox / "postcodes" / "postcodes_almelo_2024_gecorrigeerd.csv",
+        ["postcode", "buurtcode", "wijkcode", "gemeentecode", "jaar"],
+        corrected,
+    )
+    care_years = (
+        "SELECT DISTINCT wijk_code FROM intermediate.int_zorgclienten_per_jaar WHERE gemeente_code = 'GM0141' "
+        f"AND jaar = 2024 AND client_id IN (SELECT client_id {located} AND postcode = '{postcode}')"
+    )
+    assert query(warehouse, care_years) == [(wijk,)]
+    assert run(settings, "gemeente_files", downstream_of(settings, "raw", "postcodes"), full_refresh=False).success
+    assert query(warehouse, care_years) == [(other_wijk,)]
 
     tables = [
         f"{schema}.{table}"
