@@ -5,8 +5,8 @@
 - ``meta.dbt_incremental_models``: the definition each incremental dbt model was built with (``incremental.py``);
 - ``meta.dbt_builds``: what the last successful build of the core models was built from
   (``build_inputs.py``);
-- ``meta.file_loads`` and ``meta.file_replacements``: the intake's load log, written with the rows they describe
-  (pipelines/sources/files/load.py).
+- ``meta.file_loads``, ``meta.file_replacements`` and ``meta.file_scopes``: the intake's load log and its index of
+  each loaded file's rows per replace scope, written with the rows they describe (pipelines/sources/files/load.py).
 
 Assets and checks both write here; neither imports the other (tests/unit/test_layers.py).
 """

@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -22,6 +23,7 @@ from pipelines.resources import build_resources
 from pipelines.sources.files import load as loader
 from pipelines.sources.files.errors import describe
 from pipelines.sources.files.load import Rules
+from pipelines.sources.files.spec import source_specs
 
 AFTER_THE_EXAMPLES = date(2026, 6, 1)  # the JW323 example is dated 2026-05-06
 ISSUE_13 = [item for item in BAD_INPUTS if "13." in item.finding]
@@ -172,6 +174,59 @@ def test_a_corrected_register_of_the_same_size_replaces_without_asking(intake):
     corrected = register.replace("R0;100", "R0;150")
     assert intake.load("subsidies", "gecorrigeerd.csv", corrected, gemeente="GM0141").status == "loaded"
     assert intake.rows("SELECT rows_before, rows_after, is_confirmed FROM meta.file_replacements") == [(20, 20, False)]
+
+
+def test_the_scope_index_holds_per_file_and_scope_what_raw_holds(intake):
+    """meta.file_scopes is what a delivery is compared with: it must say what raw says, file by file."""
+    almelo = [(f"7601A{chr(65 + i)}", "WK014101" if i < 4 else "WK014105") for i in range(8)]
+    borne = [(f"7621A{chr(65 + i)}", "WK014701") for i in range(4)]
+    intake.load("postcodes", "pc2024.csv", postcodes(almelo + borne))
+    intake.load("postcodes", "pc2024_borne.csv", postcodes(borne[:3]))
+    indexed = intake.rows(
+        "SELECT source_file, replace_scope, rows, regions, list_sort(covered), loaded_at FROM meta.file_scopes "
+        "WHERE source = 'postcodes' ORDER BY 1, 2"
+    )
+    from_raw = intake.rows(
+        "SELECT source_file, replace_scope, count(*), count(DISTINCT wijk_code), list_sort(list(DISTINCT wijk_code)), "
+        "max(loaded_at) FROM raw.postcodes GROUP BY ALL ORDER BY 1, 2"
+    )
+    assert indexed == from_raw
+    assert [row[:4] for row in indexed] == [
+        ("postcodes/pc2024.csv", "GM0141:2024", 8, 2),
+        ("postcodes/pc2024.csv", "GM0147:2024", 4, 1),
+        ("postcodes/pc2024_borne.csv", "GM0147:2024", 3, 1),
+    ]
+
+
+def test_a_warehouse_from_before_the_scope_index_is_indexed_from_raw_once(intake):
+    register = "Regeling;Bedrag verleend;Jaar\n" + "".join(f"R{i};{100 + i};2022\n" for i in range(20))
+    intake.load("subsidies", "r.csv", register, gemeente="GM0141")
+    intake.con.execute("DROP TABLE meta.file_scopes")  # as a warehouse made before the index
+    eight = "Regeling;Bedrag verleend;Jaar\n" + "".join(f"R{i};{100 + i};2022\n" for i in range(8))
+    held = intake.load("subsidies", "klein.csv", eight, gemeente="GM0141")
+    assert held.status == "held" and "GM0141:2022: 20 rows (subsidies/GM0141/r.csv) -> 8" in held.error
+    assert intake.rows("SELECT source_file, replace_scope, rows FROM meta.file_scopes") == [
+        ("subsidies/GM0141/r.csv", "GM0141:2022", 20)
+    ]
+
+
+def test_a_narrowed_scope_is_compared_on_the_columns_as_staging_keeps_it(intake):
+    """Postcode tables stored the year as their scope before a table for one gemeente replaced only that
+    gemeente's postcodes; their staging model evaluates the mapping's scope over raw's columns, and so does the
+    index of such older loads."""
+    almelo = [(f"7601A{chr(65 + i)}", "WK014101") for i in range(8)]
+    intake.load("postcodes", "pc2024.csv", postcodes(almelo))
+    intake.con.execute("UPDATE raw.postcodes SET replace_scope = '2024'")  # stored as before the rule
+    intake.con.execute("DROP TABLE meta.file_scopes")
+    held = intake.load("postcodes", "pc2024_klein.csv", postcodes(almelo[:2]))
+    assert held.status == "held" and "GM0141:2024: 8 rows (postcodes/pc2024.csv) -> 2" in held.error
+    staging = Path("dbt_project/models/staging/postcodes/stg_postcodes__postcodes.sql").read_text()
+    spec = source_specs()["postcodes"]
+    assert spec.scope_recomputed and f'scope="{spec.scope}"' in staging
+    for name, other in source_specs().items():  # the others keep the stored column, in staging as here
+        model = next(Path("dbt_project/models/staging").glob(f"*/stg_{name}__*.sql"), None)
+        if name != "postcodes" and model is not None and "latest_load_per_scope" in model.read_text():
+            assert not other.scope_recomputed and "scope=" not in model.read_text(), name
 
 
 def test_the_threshold_is_a_setting(intake):

@@ -11,6 +11,8 @@ Tables (created on first use; a column added to a mapping file is added to the t
 - ``meta.file_loads``: one row per file and attempt: rows in the file, loaded, quarantined, blank rows skipped,
   status (``loaded``, ``duplicate``, ``failed``, ``held``), a one-line error, warnings; how it was read.
 - ``meta.file_replacements``: per load and replace scope that already had rows, the rows before and after.
+- ``meta.file_scopes``: per loaded file and replace scope, its rows (and regions covered): what a new delivery
+  is compared with, so that comparing reads this small index, not every earlier load in raw.
 
 A file is loaded in one transaction, and only if ``rows in file = loaded + quarantined``. The same file (same
 sha256) loaded before is not loaded again. Whatever goes wrong with one file is caught here: the file gets a
@@ -107,6 +109,16 @@ FILE_REPLACEMENTS = {
     "regions_after": "BIGINT",
     "is_confirmed": "BOOLEAN NOT NULL",  # delivered with consent (intake --vervang)
     "replaced_at": "TIMESTAMP WITH TIME ZONE NOT NULL",
+}
+FILE_SCOPES = {
+    "source": "VARCHAR NOT NULL",
+    "file_sha256": "VARCHAR NOT NULL",
+    "source_file": "VARCHAR NOT NULL",
+    "loaded_at": "TIMESTAMP WITH TIME ZONE NOT NULL",  # the rows' loaded_at in raw
+    "replace_scope": "VARCHAR",
+    "rows": "BIGINT NOT NULL",
+    "regions": "BIGINT",  # distinct values of the source's coverage column (NULL: the source has none)
+    "covered": "VARCHAR[]",  # those values
 }
 READERS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xml": "xml"}
 SHOWN_SCOPES = 3  # replacements named in a hold message
@@ -232,6 +244,7 @@ def ensure_log_tables(con: duckdb.DuckDBPyConnection) -> None:
     if not con.execute(nullable).fetchall()[0][0]:  # a load log made before refused files were logged
         con.execute("ALTER TABLE meta.file_loads ALTER COLUMN file_sha256 DROP NOT NULL")
     ensure_table(con, "meta.file_replacements", FILE_REPLACEMENTS)
+    ensure_table(con, "meta.file_scopes", FILE_SCOPES)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
@@ -239,6 +252,43 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
     ensure_log_tables(con)
     ensure_table(con, f"raw.{spec.name}", {**PROVENANCE, **output_columns(spec)})
     ensure_table(con, f"quarantine.{spec.name}", {**PROVENANCE, **QUARANTINE})
+    _index_earlier_loads(con, spec)
+
+
+def _scope_summary(spec: SourceSpec) -> str:
+    """SQL select-list, per replace scope (a GROUP BY of the caller): rows, regions covered and which."""
+    coverage = quote(spec.coverage) if spec.coverage else None
+    regions = f"count(DISTINCT {coverage})" if coverage else "NULL::BIGINT"
+    covered = f"list(DISTINCT {coverage})" if coverage else "NULL::VARCHAR[]"
+    return f"count(*) AS rows, {regions} AS regions, {covered} AS covered"
+
+
+def _index_earlier_loads(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    """``meta.file_scopes`` for the loads of a warehouse made before the index existed: once, from raw. The scope
+    is the one staging keeps the latest load by: the stored column, or for a source whose mapping has narrowed
+    its scope since (``scope_recomputed``) the mapping's expression over raw's columns."""
+    indexed = "SELECT count(*) FROM meta.file_scopes WHERE source = ?"
+    if con.execute(indexed, [spec.name]).fetchall()[0][0]:
+        return
+    scope = f"({spec.scope})::VARCHAR" if spec.scope_recomputed else "replace_scope"
+    con.execute(
+        f"""INSERT INTO meta.file_scopes BY NAME
+        SELECT ? AS source, file_sha256, any_value(source_file) AS source_file, max(loaded_at) AS loaded_at,
+               {scope} AS replace_scope, {_scope_summary(spec)}
+        FROM raw.{spec.name} GROUP BY file_sha256, {scope}""",
+        [spec.name],
+    )
+
+
+def _record_scopes(con: duckdb.DuckDBPyConnection, spec: SourceSpec, sha256: str, source_file: str) -> None:
+    """The loaded rows' scopes into ``meta.file_scopes``, in the load's transaction (``now()``: raw's loaded_at)."""
+    con.execute(
+        f"""INSERT INTO meta.file_scopes BY NAME
+        SELECT ? AS source, ? AS file_sha256, ? AS source_file, now() AS loaded_at, replace_scope,
+               {_scope_summary(spec)}
+        FROM {INTAKE} WHERE len(errors) = 0 GROUP BY replace_scope""",
+        [spec.name, sha256, source_file],
+    )
 
 
 def _read(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: str, workdir: Path) -> GridRead:
@@ -311,29 +361,20 @@ def _insert(
 
 def find_replacements(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> list[Replacement]:
     """Per replace scope of the rows about to be loaded that staging already holds rows for: the latest load's
-    rows (as staging's latest_load_per_scope picks it) against the new ones. The scope is evaluated on raw's
-    columns, so a scope the mapping has narrowed since (postcodes: per gemeente) compares like with like."""
-    coverage = quote(spec.coverage) if spec.coverage else None
-    regions = f"count(DISTINCT {coverage})" if coverage else "NULL::BIGINT"
-    covered = f"list(DISTINCT {coverage})" if coverage else "NULL::VARCHAR[]"
+    rows (as staging's latest_load_per_scope picks it) against the new ones, from ``meta.file_scopes``."""
     rows = con.execute(
         f"""WITH new AS (
-            SELECT replace_scope, count(*) AS rows_after, {regions} AS regions_after, {covered} AS covered
-            FROM {INTAKE} WHERE len(errors) = 0 GROUP BY replace_scope
-        ),
-        existing AS (
-            SELECT ({spec.scope})::VARCHAR AS replace_scope, file_sha256, any_value(source_file) AS source_file,
-                   max(loaded_at) AS loaded_at, count(*) AS rows_before, {regions} AS regions_before, {covered} AS had
-            FROM raw.{spec.name} WHERE ({spec.scope})::VARCHAR IN (SELECT replace_scope FROM new) GROUP BY ALL
+            SELECT replace_scope, {_scope_summary(spec)} FROM {INTAKE} WHERE len(errors) = 0 GROUP BY replace_scope
         ),
         current AS (
-            SELECT * FROM existing
+            SELECT * FROM meta.file_scopes WHERE source = ? AND replace_scope IN (SELECT replace_scope FROM new)
             QUALIFY file_sha256 = arg_max(file_sha256, struct_pack(t := loaded_at, s := file_sha256))
                 OVER (PARTITION BY replace_scope)
         )
-        SELECT c.replace_scope, c.file_sha256, c.source_file, c.rows_before, n.rows_after, c.regions_before,
-               n.regions_after, coalesce(len(list_filter(c.had, lambda r: NOT list_contains(n.covered, r))), 0)
-        FROM current c JOIN new n USING (replace_scope) ORDER BY c.replace_scope"""
+        SELECT c.replace_scope, c.file_sha256, c.source_file, c.rows, n.rows, c.regions, n.regions,
+               coalesce(len(list_filter(c.covered, lambda r: NOT list_contains(n.covered, r))), 0)
+        FROM current c JOIN new n USING (replace_scope) ORDER BY c.replace_scope""",
+        [spec.name],
     ).fetchall()
     return [Replacement(*row) for row in rows]
 
@@ -455,6 +496,7 @@ def ingest_file(
         synthetic = common["is_synthetic"]
         result.rows_loaded, result.rows_quarantined = _insert(con, spec, ctx, [load_id, taken.sha256, label, synthetic])
         _reconcile(result)
+        _record_scopes(con, spec, taken.sha256, label)
         _record_replacements(con, result, load_id, replacements, confirmed=bool(too_much))
         result.reasons = dict(
             con.execute(f"SELECT errors[1].code, count(*) FROM {INTAKE} WHERE len(errors) > 0 GROUP BY 1").fetchall()

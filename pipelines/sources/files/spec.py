@@ -85,6 +85,9 @@ class SourceSpec:
     path: Path
     coverage: str | None = None  # a region column: a delivery must cover every region of the scope it replaces
     whole: str | None = None  # SQL: rows that load all or none per scope (a message with a declared total)
+    # staging evaluates ``scope`` over raw's columns instead of the stored replace_scope: the mapping narrowed the
+    # scope after loads were stored with the old one
+    scope_recomputed: bool = False
     index: dict[str, ColumnSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -168,6 +171,7 @@ def load_spec(path: Path) -> SourceSpec:
         path=path,
         coverage=data.get("coverage"),
         whole=data.get("whole"),
+        scope_recomputed=bool(data.get("scope_recomputed", False)),
     )
 
 
