@@ -336,7 +336,9 @@ def _typed(column: ColumnSpec, ctx: Context) -> tuple[str, list[Check], dict[str
             )
     elif kind == "enum":
         cases = " ".join(f"WHEN {literal(key)} THEN {literal(val)}" for key, val in column.values.items())
-        value = f"CASE regexp_replace(lower(strip_accents({v})), '[^a-z0-9]', '', 'g') {cases} END"
+        # a key is already lowercase letters and digits: a cell spelled as one is looked up without the regex
+        spelled = f"CASE regexp_replace(lower(strip_accents({v})), '[^a-z0-9]', '', 'g') {cases} END"
+        value = f"CASE {v} {cases} ELSE {spelled} END"
         allowed = ", ".join(sorted(set(column.values.values())))
         bad(f"{v} IS NOT NULL AND {t} IS NULL", "bad_value", f"{said} || {literal(' is not one of: ' + allowed)}")
     elif kind == "region":
