@@ -9,6 +9,8 @@ waits for the next run.
 """
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -23,6 +25,7 @@ from pipelines.sources.files.spec import SourceSpec, source_specs, with_headers
 from pipelines.sources.privacy import load_key
 
 GROUP = "gemeente_files"
+PROGRESS_EVERY = 30.0  # seconds between the progress lines of a long intake
 
 
 class IntakeConfig(dg.Config):
@@ -94,6 +97,53 @@ def report(log: dg.DagsterLogManager, result: FileLoad) -> None:
         log.info(result.summary())
 
 
+@dataclass
+class Progress:
+    """Where an intake of many files stands: files and rows done, the rate, and the time left by the bytes still
+    to read (files differ in size, so bytes say more than files)."""
+
+    source: str
+    files: int
+    total_bytes: int
+    clock: Callable[[], float] = time.monotonic
+    done_files: int = 0
+    done_bytes: int = 0
+    rows: int = 0
+    started: float = field(init=False)
+    reported: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started = self.reported = self.clock()
+
+    def file_done(self, size: int, rows: int | None) -> str | None:
+        """Count a file; a progress line when ``PROGRESS_EVERY`` seconds have passed since the last, else None."""
+        self.done_files, self.done_bytes, self.rows = (
+            self.done_files + 1,
+            self.done_bytes + size,
+            self.rows + (rows or 0),
+        )
+        now = self.clock()
+        if now - self.reported < PROGRESS_EVERY or self.done_files == self.files:
+            return None
+        self.reported = now
+        elapsed = now - self.started
+        left = elapsed * (self.total_bytes - self.done_bytes) / max(self.done_bytes, 1)
+        return (
+            f"{self.source}: {self.done_files} of {self.files} files, {self.rate(now)}; about {left / 60:.0f} min left"
+        )
+
+    def rate(self, now: float | None = None) -> str:
+        elapsed = max((self.clock() if now is None else now) - self.started, 1e-9)
+        return f"{self.rows:,} rows in {elapsed:.0f} s ({self.rows / elapsed:,.0f} rows/s)"
+
+
+def _size(entry: inbox.InboxFile) -> int:
+    try:
+        return entry.path.lstat().st_size
+    except OSError:  # gone since it was listed: the intake says so
+        return 0
+
+
 def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     checks_regions = any(c.type == "region" and c.known for c in spec.columns.values())
 
@@ -123,9 +173,11 @@ def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         for leftover in inbox.remove_leftovers(places.archive, places.scratch):
             context.log.info(f"removed {leftover.name}, left behind by an intake that did not finish")
         results: list[FileLoad] = []
+        sizes = [_size(entry) for entry in entries]
+        progress = Progress(spec.name, len(entries), sum(sizes))
         with warehouse.get_connection() as con:
             ensure_tables(con, spec)  # staging views need the tables even before the first file arrives
-            for entry in entries:
+            for entry, size in zip(entries, sizes, strict=True):
                 result = ingest_file(
                     con,
                     installed,
@@ -138,10 +190,14 @@ def gemeente_file_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 )
                 report(context.log, result)
                 results.append(result)
+                if line := progress.file_done(size, result.rows_in_file if result.status == "loaded" else 0):
+                    context.log.info(line)
             totals = tuple(
                 con.execute(f"SELECT count(*) FROM {schema}.{spec.name}").fetchall()[0][0]
                 for schema in ("raw", "quarantine")
             )
+        if len(entries) > 1:
+            context.log.info(f"{spec.name}: {len(entries)} files done, {progress.rate()}")
         return dg.MaterializeResult(metadata=file_metadata(results, totals))
 
     return _asset
