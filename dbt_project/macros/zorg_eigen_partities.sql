@@ -57,3 +57,15 @@
         delete from {{ this }} where (gemeente_code, jaar) in (select gemeente_code, jaar from herberekende_partities)
     {%- endif -%}
 {% endmacro %}
+
+{#- A row's gemeente and year are among those this build computes: in an incremental build those whose
+    fingerprint changed; in a full build every one, so no filter (a filter on the full build's fingerprints,
+    which read every input, made DuckDB hold them in memory beside the model's hash tables: out of memory at 10M
+    invoice lines within 3 GB). -#}
+{% macro in_computed_partitions(gemeente, jaar) -%}
+    {%- if is_incremental() -%}
+        ({{ gemeente }}, {{ jaar }}) in (select gemeente_code, jaar from fingerprints)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

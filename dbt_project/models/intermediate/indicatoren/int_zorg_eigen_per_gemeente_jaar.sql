@@ -43,7 +43,8 @@ coverage_years as (
 ),
 
 locations as (
-    select gemeente_code, client_id, jaar, wijk_code from {{ ref('int_zorgclienten_wijk_per_jaar') }}
+    select gemeente_code, {{ client_key('client_id') }} as client_id, jaar, wijk_code
+    from {{ ref('int_zorgclienten_wijk_per_jaar') }}
 ),
 
 inhabitants as (
@@ -65,7 +66,7 @@ client_counts as (
     from {{ ref('int_zorgclienten_per_jaar') }} as client_years
     cross join unnest([client_years.gemeente_code, client_years.wijk_code]) as regio(regio_code)
     where regio.regio_code is not null
-        and (client_years.gemeente_code, client_years.jaar) in (select gemeente_code, jaar from fingerprints)
+        and {{ in_computed_partitions('client_years.gemeente_code', 'client_years.jaar') }}
     group by all
 ),
 
@@ -73,31 +74,44 @@ client_counts as (
 -- allocation to the start of care, in the year care started (with a start report)
 period_days as (
     select
-        'EIGEN_ZORGDUUR_MEDIAAN_DAGEN' as indicator_code, periods.gemeente_code, periods.wet, periods.client_id,
+        'EIGEN_ZORGDUUR_MEDIAAN_DAGEN' as indicator_code, periods.gemeente_code, periods.wet,
+        {{ client_key('periods.client_id') }} as client_id,
         periods.uitsplitsing, year(periods.einddatum) as jaar, periods.einddatum - periods.begindatum as dagen,
         periods.is_synthetisch
     from {{ ref('int_zorgperiodes') }} as periods
     inner join coverage using (gemeente_code, wet)
     where periods.einddatum <= coverage.peildatum
-        and (periods.gemeente_code, year(periods.einddatum)) in (select gemeente_code, jaar from fingerprints)
+        and {{ in_computed_partitions('periods.gemeente_code', 'year(periods.einddatum)') }}
     union all
     select
-        'EIGEN_DOORLOOPTIJD_DAGEN', gemeente_code, wet, client_id, uitsplitsing, year(startbericht_datum),
+        'EIGEN_DOORLOOPTIJD_DAGEN', gemeente_code, wet, {{ client_key('client_id') }}, uitsplitsing, year(startbericht_datum),
         startbericht_datum - toewijzing_dagtekening, is_synthetisch
     from {{ ref('int_zorgperiodes') }}
     where startbericht_datum is not null and toewijzing_dagtekening is not null
-        and (gemeente_code, year(startbericht_datum)) in (select gemeente_code, jaar from fingerprints)
+        and {{ in_computed_partitions('gemeente_code', 'year(startbericht_datum)') }}
+),
+
+-- A median and a count of distinct clients are aggregated apart: DuckDB keeps a median's values in memory, and a
+-- distinct count of pseudonyms beside it in the same aggregate needed more than 3 GB at 10M invoice lines; on its
+-- own the distinct count is an ordinary grouping, which spills to disk. The facts are computed once per use
+-- (not materialized: a copy of them would be held in memory).
+period_facts as not materialized (
+    {{ per_regio_en_jaar('period_days', 'facts.jaar') }}
 ),
 
 medians as (
-    select
-        indicator_code, gemeente_code, regio_code, jaar, uitsplitsing,
-        median(dagen)                 as waarde,
-        count(distinct client_id)     as clienten,
-        bool_or(is_voorlopig)         as is_voorlopig,
-        bool_or(is_synthetisch)       as is_synthetisch
-    from ({{ per_regio_en_jaar('period_days', 'facts.jaar') }})
-    group by all
+    select values.*, clients.clienten
+    from (
+        select
+            indicator_code, gemeente_code, regio_code, jaar, uitsplitsing,
+            median(dagen)                 as waarde,
+            bool_or(is_voorlopig)         as is_voorlopig,
+            bool_or(is_synthetisch)       as is_synthetisch
+        from period_facts
+        group by all
+    ) as values
+    inner join ({{ distinct_clients('period_facts', 'indicator_code, gemeente_code, regio_code, jaar, uitsplitsing') }})
+        as clients using (indicator_code, gemeente_code, regio_code, jaar, uitsplitsing)
 ),
 
 -- requests (315): one per client, product category and referrer group per year
@@ -105,7 +119,7 @@ requests as (
     select distinct
         aanvragen.gemeente_code,
         aanvragen.wet,
-        aanvragen.client_id,
+        {{ client_key('aanvragen.client_id') }}                       as client_id,
         year(aanvragen.dagtekening)                                  as jaar,
         aanvragen.product_categorie,
         coalesce(verwijzers.verwijzer_code, 'onbekend')              as verwijzer_code,
@@ -113,21 +127,29 @@ requests as (
         aanvragen.is_synthetisch
     from {{ ref('stg_zorg__aanvragen') }} as aanvragen
     left join {{ ref('verwijzers') }} as verwijzers on verwijzers.verwijzer_type = aanvragen.verwijzer_type
-    where (aanvragen.gemeente_code, year(aanvragen.dagtekening)) in (select gemeente_code, jaar from fingerprints)
+    where {{ in_computed_partitions('aanvragen.gemeente_code', 'year(aanvragen.dagtekening)') }}
+),
+
+request_facts as not materialized (
+    {{ per_regio_en_jaar('requests', 'facts.jaar') }}
 ),
 
 referrals as (
     select *, sum(verzoeken) over (partition by regio_code, jaar, wet) as alle_verzoeken
     from (
-        select
-            gemeente_code, regio_code, jaar, wet, verwijzer_code,
-            any_value(verwijzer_naam)         as verwijzer_naam,
-            count(*)                          as verzoeken,
-            count(distinct client_id)         as clienten,
-            bool_or(is_voorlopig)             as is_voorlopig,
-            bool_or(is_synthetisch)           as is_synthetisch
-        from ({{ per_regio_en_jaar('requests', 'facts.jaar') }})
-        group by all
+        select requests_per_group.*, clients.clienten
+        from (
+            select
+                gemeente_code, regio_code, jaar, wet, verwijzer_code,
+                any_value(verwijzer_naam)         as verwijzer_naam,
+                count(*)                          as verzoeken,
+                bool_or(is_voorlopig)             as is_voorlopig,
+                bool_or(is_synthetisch)           as is_synthetisch
+            from request_facts
+            group by gemeente_code, regio_code, jaar, wet, verwijzer_code
+        ) as requests_per_group
+        inner join ({{ distinct_clients('request_facts', 'gemeente_code, regio_code, jaar, wet, verwijzer_code') }})
+            as clients using (gemeente_code, regio_code, jaar, wet, verwijzer_code)
     )
 ),
 
@@ -136,13 +158,13 @@ referrals as (
 -- here per category and per law
 client_costs as (
     select
-        gemeente_code, wet, client_id, jaar, groep.uitsplitsing,
+        gemeente_code, wet, {{ client_key('client_id') }} as client_id, jaar, groep.uitsplitsing,
         sum(bedrag)             as bedrag,
         bool_or(is_synthetisch) as is_synthetisch
     from {{ ref('int_zorgkosten_per_client_jaar') }}
     cross join unnest([wet || ':' || product_categorie, wet || ':totaal']) as groep(uitsplitsing)
     where groep.uitsplitsing is not null
-        and (gemeente_code, jaar) in (select gemeente_code, jaar from fingerprints)
+        and {{ in_computed_partitions('gemeente_code', 'jaar') }}
     group by all
 ),
 
