@@ -84,8 +84,8 @@ period_days as (
         and {{ in_computed_partitions('periods.gemeente_code', 'year(periods.einddatum)') }}
     union all
     select
-        'EIGEN_DOORLOOPTIJD_DAGEN', gemeente_code, wet, {{ client_key('client_id') }}, uitsplitsing, year(startbericht_datum),
-        startbericht_datum - toewijzing_dagtekening, is_synthetisch
+        'EIGEN_DOORLOOPTIJD_DAGEN', gemeente_code, wet, {{ client_key('client_id') }}, uitsplitsing,
+        year(startbericht_datum), startbericht_datum - toewijzing_dagtekening, is_synthetisch
     from {{ ref('int_zorgperiodes') }}
     where startbericht_datum is not null and toewijzing_dagtekening is not null
         and {{ in_computed_partitions('gemeente_code', 'year(startbericht_datum)') }}
@@ -100,7 +100,7 @@ period_facts as not materialized (
 ),
 
 medians as (
-    select values.*, clients.clienten
+    select per_group.*, clients.clienten
     from (
         select
             indicator_code, gemeente_code, regio_code, jaar, uitsplitsing,
@@ -109,7 +109,7 @@ medians as (
             bool_or(is_synthetisch)       as is_synthetisch
         from period_facts
         group by all
-    ) as values
+    ) as per_group
     inner join ({{ distinct_clients('period_facts', 'indicator_code, gemeente_code, regio_code, jaar, uitsplitsing') }})
         as clients using (indicator_code, gemeente_code, regio_code, jaar, uitsplitsing)
 ),
