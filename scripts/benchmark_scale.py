@@ -16,8 +16,8 @@ increment's intake and build, and the slowest dbt nodes of both builds.
     .venv/bin/python scripts/benchmark_scale.py [--sizes 1M,10M,50M] [--workdir DIR] [--keep]
 
 The default size (1M) takes a few minutes; 10M about 8 minutes; 50M about 30 minutes and ~30 GB of disk (DuckDB's
-spill included) on a quiet 2-core machine. Each size's folder is removed afterwards unless --keep. Targets (issue 14): 10M full build <= 3 min and <= 4 GB;
-50M <= 10 min and <= 8 GB; the increment on 50M <= 1 min.
+spill included) on a quiet 2-core machine. Each size's folder is removed afterwards unless --keep. Targets
+(issue 14): 10M full build <= 3 min and <= 4 GB; 50M <= 10 min and <= 8 GB; the increment on 50M <= 1 min.
 """
 
 from __future__ import annotations
