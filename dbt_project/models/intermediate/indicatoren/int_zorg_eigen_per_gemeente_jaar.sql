@@ -53,20 +53,36 @@ inhabitants as (
     where inwoners > 0
 ),
 
--- clients, inflow and outflow: each client-year counts for its gemeente and its wijk
-client_counts as (
+-- clients, inflow and outflow: each client-year counts for its gemeente and its wijk. Counted per gemeente and
+-- wijk first, then added up per region: the client-years are the model's largest input (18M rows at 50M invoice
+-- lines), and counting them once is cheaper than sending each to two regions first (68 s for the model instead
+-- of 75 s at 50M).
+client_counts_per_wijk as (
     select
-        client_years.gemeente_code, regio.regio_code, jaar, uitsplitsing,
+        gemeente_code, wijk_code, jaar, uitsplitsing,
         count(*)                                     as clienten,
         count(*) filter (where is_instroom)          as instroom,
         bool_and(is_instroom is not null)            as instroom_bekend,
         count(*) filter (where is_uitstroom)         as uitstroom,
         bool_or(is_voorlopig)                        as is_voorlopig,
         bool_or(is_synthetisch)                      as is_synthetisch
-    from {{ ref('int_zorgclienten_per_jaar') }} as client_years
-    cross join unnest([client_years.gemeente_code, client_years.wijk_code]) as regio(regio_code)
+    from {{ ref('int_zorgclienten_per_jaar') }}
+    where {{ in_computed_partitions('gemeente_code', 'jaar') }}
+    group by all
+),
+
+client_counts as (
+    select
+        per_wijk.gemeente_code, regio.regio_code, jaar, uitsplitsing,
+        sum(clienten)::bigint                        as clienten,
+        sum(instroom)::bigint                        as instroom,
+        bool_and(instroom_bekend)                    as instroom_bekend,
+        sum(uitstroom)::bigint                       as uitstroom,
+        bool_or(is_voorlopig)                        as is_voorlopig,
+        bool_or(is_synthetisch)                      as is_synthetisch
+    from client_counts_per_wijk as per_wijk
+    cross join unnest([per_wijk.gemeente_code, per_wijk.wijk_code]) as regio(regio_code)
     where regio.regio_code is not null
-        and {{ in_computed_partitions('client_years.gemeente_code', 'client_years.jaar') }}
     group by all
 ),
 
