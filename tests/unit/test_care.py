@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.sources.care import xml
 from pipelines.sources.privacy import pseudonym
 
 EXAMPLES = Path(__file__).parents[1] / "fixtures" / "istandaarden"
@@ -111,6 +112,18 @@ def test_a_truncated_message_fails_with_the_line(intake):
         "zorg/cut.xml, line 73: expected well-formed XML, found Premature end of data in tag"
     )
     assert intake.rows("SELECT count(*) FROM raw.zorg") == [(0,)]  # the lines before the cut are not loaded
+
+
+def test_a_message_cut_after_its_first_batch_fails_with_the_line(intake, monkeypatch):
+    """The batches after the first are parsed while DuckDB reads them: the file's error still comes out as such."""
+    monkeypatch.setattr(xml, "BATCH_ROWS", 1)
+    text = (EXAMPLES / "WMO323.xml").read_text()
+    cut = text.index("<wmo323:Client>", text.index("<wmo323:Prestatie>") + 1)
+    result = load_example(intake, "cut.xml", text[:cut].encode())
+    assert result.status == "failed", result.summary()
+    assert result.error.startswith("zorg/cut.xml, line ")
+    assert "expected well-formed XML, found Premature end of data in tag" in result.error
+    assert intake.rows("SELECT count(*) FROM raw.zorg") == [(0,)]
 
 
 def test_a_wrong_namespace_gets_a_clear_error(intake):

@@ -12,6 +12,8 @@ Amounts stay in euro cents as in the message (fields ``*_cent``); validation con
 
 from __future__ import annotations
 
+import gc
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -127,6 +129,10 @@ def message_batches(path: Path, label: str) -> Iterator[pa.RecordBatch]:
     tags = [f"{{{namespace}}}{name}" for name in (*wanted, kind.line)]
     line_tag = f"{{{namespace}}}{kind.line}"
     rows: list[list[str | int | None]] = []
+    # Python's cycle collector would scan the rows (lists, none in a cycle) over and over as they pile up (0.5 of 3.9 s
+    # for 200,000 lines); it is paused while a batch is parsed, not while the caller holds one
+    collecting = gc.isenabled()
+    gc.disable()
     try:  # end events only: an element's facts are complete when it ends, and lines end after their client's
         for _, element in etree.iterparse(str(path), events=("end",), tag=tags, remove_comments=True):
             if element.tag == line_tag:
@@ -136,8 +142,12 @@ def message_batches(path: Path, label: str) -> Iterator[pa.RecordBatch]:
                 rows.append([element.sourceline, version, *read_line(element)])
                 element.clear(keep_tail=False)  # its empty shell goes with its client (_release below)
                 if len(rows) >= BATCH_ROWS:
-                    yield _batch(rows, versions, fields)
+                    batch = _batch(rows, versions, fields)
                     rows, versions, version = [], [], None
+                    if collecting:
+                        gc.enable()
+                    yield batch
+                    gc.disable()
                 continue
             name = _local(element.tag)
             parent = _local(element.getparent().tag)
@@ -169,6 +179,9 @@ def message_batches(path: Path, label: str) -> Iterator[pa.RecordBatch]:
             version = None  # the lines after this element carry what it said
     except etree.XMLSyntaxError as error:
         raise UnreadableFileError(label, f"line {error.lineno}", "well-formed XML", error.msg) from error
+    finally:
+        if collecting:
+            gc.enable()
     if rows:
         yield _batch(rows, versions, fields)
 
@@ -194,6 +207,15 @@ def _batch(rows: list[list], versions: list[tuple], fields: list[str]) -> pa.Rec
         [pa.array(columns[0], pa.int64()), *facts, *lines],
         names=["source_row", *MESSAGE_COLUMNS, *CLIENT_COLUMNS, *fields],
     )
+
+
+def _relayed(batches: Iterator[pa.RecordBatch], failures: list[Exception]) -> Iterator[pa.RecordBatch]:
+    """The batches, ending early on a file error, which is kept in ``failures`` for the caller to raise: raised
+    inside DuckDB's read of the stream it would come out as DuckDB's error, without its line."""
+    try:
+        yield from batches
+    except UnreadableFileError as error:
+        failures.append(error)
 
 
 def read_message(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: str) -> GridRead:
@@ -224,14 +246,23 @@ def read_message(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, l
         units={c.name: c.unit_of(f) for f, c in columns.items() if c.unit_of(f) == "cent"},
         ignored=[],
     )
-    for batch in message_batches(path, label):
-        given = set(batch.schema.names)  # the fields of this message type; the others are NULL
+    batches = message_batches(path, label)
+    first = next(batches, None)  # a file that is not a message fails here, with its own error
+    if first is not None:
+        given = set(first.schema.names)  # the fields of this message type; the others are NULL
         cells = (f"{quote(f) if f in given else 'NULL'} AS {input_column(c.name)}" for f, c in columns.items())
         select = ", ".join(cells)
-        con.register("_xml_batch", batch)
-        con.execute(f"INSERT INTO {GRID} BY NAME SELECT NULL AS source_sheet, source_row, {select} FROM _xml_batch")
-        con.unregister("_xml_batch")
-        sheet.rows += batch.num_rows
+        failures: list[Exception] = []
+        stream = pa.RecordBatchReader.from_batches(first.schema, _relayed(itertools.chain([first], batches), failures))
+        con.register("_xml_lines", stream)  # one statement for all batches: DuckDB reads them as they are parsed
+        try:
+            sheet.rows = con.execute(
+                f"INSERT INTO {GRID} BY NAME SELECT NULL AS source_sheet, source_row, {select} FROM _xml_lines"
+            ).fetchall()[0][0]
+        finally:
+            con.unregister("_xml_lines")
+        if failures:
+            raise failures[0]
     law, kind, _ = message_type_of(path, label)
     read = GridRead("xml", {"message": f"{'iWmo' if law == 'wmo' else 'iJw'} {kind.code}"})
     read.sheets.append(sheet)
