@@ -16,8 +16,9 @@
 -- fingerprint of a gemeente and year's inputs (macro zorg_eigen_fingerprints: a sum of hashes of every input
 -- row the indicators of that gemeente and year read, and of the tables every one reads); a gemeente and year
 -- whose fingerprint differs from the stored one (or that has none on either side) is deleted and computed again.
--- Compared, not derived from the loads: a new half year typically moves only the last two years (the peildatum,
--- new care), while a late stop or a corrected old export moves the years it touches, whatever model it passed.
+-- Compared, not derived from the loads: a corrected export of one gemeente moves that gemeente's years only, a
+-- late stop the years it touches, whatever model it passed. A new half year moves every year: outflow counts a
+-- client's last period, so a client back in care is no longer outflow in the year their earlier care ended.
 {{ config(
     materialized='incremental', incremental_strategy='append', on_schema_change='fail',
     pre_hook="{{ replace_changed_partitions() }}"
