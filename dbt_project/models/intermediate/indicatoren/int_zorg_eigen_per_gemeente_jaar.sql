@@ -9,22 +9,24 @@
 -- of clients behind them. Costs are invoice lines (323) net of credits, without the lines the gemeente rejected
 -- (325, matched on provider, declaration and line reference), per client with a net amount above zero.
 -- Every input is a table of clients or client-years (the invoice lines are summed per client and year in
--- int_zorgkosten_per_client_jaar). int_indicator__zorg_eigen is this table without the three columns below.
+-- int_zorgkosten_per_client_jaar). int_indicator__zorg_eigen is this table without the four columns below.
 --
--- Incremental per gemeente and year (gemeente_code, jaar: the gemeente whose clients a row counts, and its year):
--- a build recomputes the gemeenten and years whose inputs changed and keeps the rest. invoer_vingerafdruk is the
--- fingerprint of a gemeente and year's inputs (macro zorg_eigen_fingerprints: a sum of hashes of every input
--- row the indicators of that gemeente and year read, and of the tables every one reads); a gemeente and year
--- whose fingerprint differs from the stored one (or that has none on either side) is deleted and computed again.
--- Compared, not derived from the loads: a corrected export of one gemeente moves that gemeente's years only, a
--- late stop the years it touches, whatever model it passed. A new half year moves every year: outflow counts a
--- client's last period, so a client back in care is no longer outflow in the year their earlier care ended.
+-- Incremental per gemeente, year and part (gemeente_code, jaar: the gemeente whose clients a row counts, and its
+-- year; onderdeel: the indicators that read the same inputs: clienten, perioden, aanvragen, kosten): a build
+-- recomputes those whose inputs changed and keeps the rest. invoer_vingerafdruk is the fingerprint of their
+-- inputs (macro zorg_eigen_fingerprints: a sum of hashes of every input row the part reads for that gemeente and
+-- year, and of the tables every part reads); one whose fingerprint differs from the stored one (or that has none
+-- on either side) is deleted and computed again. Compared, not derived from the loads: a corrected export of one
+-- gemeente moves that gemeente's years only, a late stop the years it touches, whatever model it passed. A new
+-- half year moves the client counts of every year (outflow counts a client's last period, so a client back in
+-- care is no longer outflow in the year their earlier care ended), the other parts only the years its care,
+-- requests and invoices and the new peildatum reach: the heavy ones (medians, costs per client) stay partial.
 {{ config(
     materialized='incremental', incremental_strategy='append', on_schema_change='fail',
     pre_hook="{{ replace_changed_partitions() }}"
 ) }}
 
-with fingerprints as (  -- the gemeenten and years computed: every one, or those whose inputs changed
+with fingerprints as (  -- the gemeenten, years and parts computed: every one, or those whose inputs changed
     {% if is_incremental() -%}
     select * from herberekende_partities where invoer_vingerafdruk is not null
     {%- else -%}
@@ -68,7 +70,7 @@ client_counts_per_wijk as (
         bool_or(is_voorlopig)                        as is_voorlopig,
         bool_or(is_synthetisch)                      as is_synthetisch
     from {{ ref('int_zorgclienten_per_jaar') }}
-    where {{ in_computed_partitions('gemeente_code', 'jaar') }}
+    where {{ in_computed_partitions('clienten', 'gemeente_code', 'jaar') }}
     group by all
 ),
 
@@ -98,14 +100,14 @@ period_days as (
     from {{ ref('int_zorgperiodes') }} as periods
     inner join coverage using (gemeente_code, wet)
     where periods.einddatum <= coverage.peildatum
-        and {{ in_computed_partitions('periods.gemeente_code', 'year(periods.einddatum)') }}
+        and {{ in_computed_partitions('perioden', 'periods.gemeente_code', 'year(periods.einddatum)') }}
     union all
     select
         'EIGEN_DOORLOOPTIJD_DAGEN', gemeente_code, wet, {{ client_key('client_id') }}, uitsplitsing,
         year(startbericht_datum), startbericht_datum - toewijzing_dagtekening, is_synthetisch
     from {{ ref('int_zorgperiodes') }}
     where startbericht_datum is not null and toewijzing_dagtekening is not null
-        and {{ in_computed_partitions('gemeente_code', 'year(startbericht_datum)') }}
+        and {{ in_computed_partitions('perioden', 'gemeente_code', 'year(startbericht_datum)') }}
 ),
 
 -- A median and a count of distinct clients are aggregated apart: DuckDB keeps a median's values in memory, and a
@@ -144,7 +146,7 @@ requests as (
         aanvragen.is_synthetisch
     from {{ ref('stg_zorg__aanvragen') }} as aanvragen
     left join {{ ref('verwijzers') }} as verwijzers on verwijzers.verwijzer_type = aanvragen.verwijzer_type
-    where {{ in_computed_partitions('aanvragen.gemeente_code', 'year(aanvragen.dagtekening)') }}
+    where {{ in_computed_partitions('aanvragen', 'aanvragen.gemeente_code', 'year(aanvragen.dagtekening)') }}
 ),
 
 request_facts as not materialized (
@@ -181,7 +183,7 @@ client_costs as (
     from {{ ref('int_zorgkosten_per_client_jaar') }}
     cross join unnest([wet || ':' || product_categorie, wet || ':totaal']) as groep(uitsplitsing)
     where groep.uitsplitsing is not null
-        and {{ in_computed_partitions('gemeente_code', 'jaar') }}
+        and {{ in_computed_partitions('kosten', 'gemeente_code', 'jaar') }}
     group by all
 ),
 
@@ -220,7 +222,7 @@ select {{ indicator_row(indicator, 'c.regio_code', "c.jaar || 'JJ00'", teller='c
         aantal_clienten='c.' ~ count, uitsplitsing='c.uitsplitsing', uitsplitsing_naam='l.uitsplitsing_naam',
         is_voorlopig='c.is_voorlopig or i.is_voorlopig', is_synthetisch='c.is_synthetisch',
         bron="'iWmo/iJw-berichten en zorgexport gemeente; CBS Kerncijfers wijken en buurten'") }}
-    , c.gemeente_code, c.jaar
+    , c.gemeente_code, c.jaar, 'clienten' as onderdeel
 from client_counts as c
 inner join inhabitants as i using (regio_code, jaar)
 inner join labelled as l using (uitsplitsing)
@@ -231,7 +233,7 @@ union all
 select {{ indicator_row(indicator, 'm.regio_code', "m.jaar || 'JJ00'", waarde='m.waarde', aantal_clienten='m.clienten',
         uitsplitsing='m.uitsplitsing', uitsplitsing_naam='l.uitsplitsing_naam', is_voorlopig='m.is_voorlopig',
         is_synthetisch='m.is_synthetisch', bron=bron) }}
-    , m.gemeente_code, m.jaar
+    , m.gemeente_code, m.jaar, 'perioden' as onderdeel
 from medians as m
 inner join labelled as l using (uitsplitsing)
 where m.indicator_code = '{{ indicator }}'
@@ -241,14 +243,14 @@ select {{ indicator_row('EIGEN_VERWIJZING_PCT', 'r.regio_code', "r.jaar || 'JJ00
         noemer='r.alle_verzoeken', aantal_clienten='r.clienten', uitsplitsing="r.wet || ':' || r.verwijzer_code",
         uitsplitsing_naam="case r.wet when 'wmo' then 'Wmo' else 'Jeugd' end || ': ' || r.verwijzer_naam",
         is_voorlopig='r.is_voorlopig', is_synthetisch='r.is_synthetisch', bron=bron) }}
-    , r.gemeente_code, r.jaar
+    , r.gemeente_code, r.jaar, 'aanvragen' as onderdeel
 from referrals as r
 union all
 select {{ indicator_row('EIGEN_KOSTEN_PER_CLIENT', 'k.regio_code', "k.jaar || 'JJ00'", teller='k.bedrag',
         noemer='k.clienten', aantal_clienten='k.clienten', uitsplitsing='k.uitsplitsing',
         uitsplitsing_naam='l.uitsplitsing_naam', is_voorlopig='k.is_voorlopig', is_synthetisch='k.is_synthetisch',
         bron=bron) }}
-    , k.gemeente_code, k.jaar
+    , k.gemeente_code, k.jaar, 'kosten' as onderdeel
 from costs as k
 inner join labelled as l using (uitsplitsing)
 where k.clienten > 0
@@ -256,4 +258,4 @@ where k.clienten > 0
 
 select indicator_rows.*, fingerprints.invoer_vingerafdruk
 from indicator_rows
-inner join fingerprints using (gemeente_code, jaar)
+inner join fingerprints using (gemeente_code, jaar, onderdeel)
