@@ -160,6 +160,19 @@
     )
 {% endmacro %}
 
+{#- pre_hook of such a model, after replace_touched: the first day of the earliest year among the keys the build
+    recomputes (temp table `keys`, column jaar; year 0, a row without the date, left out), as DuckDB variable
+    `name`. The model's filter on its lines' dates then skips the lines of older years before the joins on the
+    keys, and on one column whole storage blocks (DuckDB keeps each block's lowest and highest date, and staging
+    holds the lines in load order): at 10M invoice lines the costs' query of an increment took 0.8 s instead of
+    1.3-1.8 s, the postcodes' 0.45 s instead of 1.0 s. The filter follows from the keys (a line of a recomputed
+    year is dated on or after that day), so it selects the same lines. -#}
+{% macro set_first_recomputed_day(name, keys) %}
+    {%- if is_incremental() -%}
+        set variable {{ name }} = (select make_date(min(jaar), 1, 1) from {{ keys }} where jaar > 0)
+    {%- endif -%}
+{% endmacro %}
+
 {#- pre_hook of such a model: in an incremental build, keep the changed rows (temp table gewijzigde_zorgregels) and
     the keys this build recomputes (`keys`: temp table name -> query, run before anything is deleted), then
     delete the model's rows that `condition` (over the model's rows and those tables) matches; the model then

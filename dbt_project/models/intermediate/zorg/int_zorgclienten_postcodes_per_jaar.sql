@@ -9,8 +9,9 @@
 -- in that year in that gemeente only.
 {{ config(
     materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    pre_hook="{{ replace_touched({'herberekende_postcodejaren': touched_postcode_years()},
-                                 '(gemeente_code, client_id, jaar) in (from herberekende_postcodejaren)') }}"
+    pre_hook=["{{ replace_touched({'herberekende_postcodejaren': touched_postcode_years()},
+                                  '(gemeente_code, client_id, jaar) in (from herberekende_postcodejaren)') }}",
+              "{{ set_first_recomputed_day('postcodes_vanaf', 'herberekende_postcodejaren') }}"]
 ) }}
 
 with lines as (
@@ -21,6 +22,8 @@ with lines as (
         -- the rows of a recomputed year, and others of those clients (their years are left out below)
         and ((gemeente_code, client_id, year(dagtekening)) in (from herberekende_postcodejaren)
             or (gemeente_code, client_id, year(begindatum)) in (from herberekende_postcodejaren))
+        -- the same rows, older years skipped first (macro set_first_recomputed_day)
+        and (dagtekening >= getvariable('postcodes_vanaf') or begindatum >= getvariable('postcodes_vanaf'))
     {%- endif %}
 ),
 

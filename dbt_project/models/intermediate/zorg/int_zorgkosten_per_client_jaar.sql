@@ -11,8 +11,9 @@
 -- own years, not every year of the clients it names.
 {{ config(
     materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-    pre_hook="{{ replace_touched({'herberekende_kostenjaren': touched_invoice_years()},
-                                 '(gemeente_code, client_id, coalesce(jaar, 0)) in (from herberekende_kostenjaren)') }}"
+    pre_hook=["{{ replace_touched({'herberekende_kostenjaren': touched_invoice_years()},
+                                  '(gemeente_code, client_id, coalesce(jaar, 0)) in (from herberekende_kostenjaren)') }}",
+              "{{ set_first_recomputed_day('kosten_vanaf', 'herberekende_kostenjaren') }}"]
 ) }}
 
 select
@@ -32,5 +33,7 @@ anti join {{ ref('stg_zorg__afgewezen_declaratieregels') }} as rejected
     and rejected.referentie_nummer = lines.referentie_nummer
 {% if is_incremental() -%}
 where (lines.gemeente_code, lines.client_id, {{ jaar_sleutel('lines.begindatum') }}) in (from herberekende_kostenjaren)
+    -- the same lines, older years skipped first (macro set_first_recomputed_day)
+    and (lines.begindatum >= getvariable('kosten_vanaf') or lines.begindatum is null)
 {%- endif %}
 group by all
