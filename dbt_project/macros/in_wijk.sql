@@ -7,15 +7,17 @@
 -#}
 {% macro in_wijk(relation, postcode, year, gemeente='gemeente_code') %}
     with table_years as (
-        select distinct jaar from {{ ref('stg_postcodes__postcodes') }}
+        -- named apart: a `year` of `jaar` would otherwise mean this table's column, and every row would get the
+        -- latest table
+        select distinct jaar as tabel_jaar from {{ ref('stg_postcodes__postcodes') }}
     ),
 
     dated as (
         select
             rows_.*,
             coalesce(
-                (select max(jaar) from table_years where jaar <= {{ year }}),
-                (select min(jaar) from table_years)
+                (select max(tabel_jaar) from table_years where tabel_jaar <= {{ year }}),
+                (select min(tabel_jaar) from table_years)
             ) as postcodetabel_jaar
         from {{ relation }} as rows_
     )
