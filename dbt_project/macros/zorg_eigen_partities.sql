@@ -1,4 +1,4 @@
-{#- For int_zorg_eigen_per_gemeente_jaar, incremental per gemeente and year (see its header). -#}
+{#- For int_zorg_eigen_per_gemeente_jaar, incremental per gemeente, year and part (see its header). -#}
 
 {#- The fingerprint of each gemeente, year and part (onderdeel) of the indicators (gemeente_code, jaar, onderdeel,
     invoer_vingerafdruk): the sum of a hash of every input row that part reads for that gemeente and year (the
