@@ -21,9 +21,9 @@
 {%- endmacro %}
 
 {#- The raw rows of every scope loaded after the model's watermark (DuckDB variable zorg_watermark, which
-    replace_touched sets): the new rows, and the rows of earlier loads
-    they replaced (and earlier replaced ones too: a superset, recomputed to the same rows); the columns the macros
-    below read them by. replace_touched keeps them as temp table gewijzigde_zorgregels. #}
+    replace_touched sets): the new rows, and the rows of earlier loads they replaced (and earlier replaced ones
+    too: a superset, recomputed to the same rows); the columns the macros below read them by. replace_touched
+    keeps them as temp table gewijzigde_zorgregels. #}
 {% macro changed_care_rows() %}
     select
         gemeente_code, wet, berichttype, client_id, toewijzing_nummer, product_categorie, dagtekening, begindatum,

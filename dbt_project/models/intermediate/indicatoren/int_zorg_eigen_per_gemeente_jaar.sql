@@ -19,8 +19,8 @@
 -- on either side) is deleted and computed again. Compared, not derived from the loads: a corrected export of one
 -- gemeente moves that gemeente's years only, a late stop the years it touches, whatever model it passed. A new
 -- half year moves the client counts of every year (outflow counts a client's last period, so a client back in
--- care is no longer outflow in the year their earlier care ended), the other parts only the years its care,
--- requests and invoices and the new peildatum reach: the heavy ones (medians, costs per client) stay partial.
+-- care is no longer outflow in the year their earlier care ended); the other parts (the heavy ones: medians,
+-- costs per client) only in the years the new care, requests, invoices and peildatum reach.
 {{ config(
     materialized='incremental', incremental_strategy='append', on_schema_change='fail',
     pre_hook="{{ replace_changed_partitions() }}"
