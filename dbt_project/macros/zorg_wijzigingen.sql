@@ -23,7 +23,9 @@
 {#- The raw rows of every scope loaded after the model's watermark (DuckDB variable zorg_watermark, which
     replace_touched sets): the new rows, and the rows of earlier loads they replaced (and earlier replaced ones
     too: a superset, recomputed to the same rows); the columns the macros below read them by. replace_touched
-    keeps them as temp table gewijzigde_zorgregels. #}
+    names them as temp view gewijzigde_zorgregels: a view, not a copy, so each key query reads only the columns
+    and message types it needs. At 50M invoice lines, a half year's 3.1M rows: the copy took 1.7-1.8 s per model;
+    the allocation and postcode keys take 0.5 and 0.9 s through the view, against 0.1 and 0.2 s from the copy. #}
 {% macro changed_care_rows() %}
     select
         gemeente_code, wet, berichttype, client_id, toewijzing_nummer, product_categorie, dagtekening, begindatum,
@@ -174,7 +176,7 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- pre_hook of such a model: in an incremental build, keep the changed rows (temp table gewijzigde_zorgregels) and
+{#- pre_hook of such a model: in an incremental build, name the changed rows (temp view gewijzigde_zorgregels), keep
     the keys this build recomputes (`keys`: temp table name -> query, run before anything is deleted), then
     delete the model's rows that `condition` (over the model's rows and those tables) matches; the model then
     appends what it computes for those keys. In a full build it does nothing. #}
@@ -183,7 +185,7 @@
         -- the watermark as a constant: DuckDB then reads only raw's blocks loaded after it (raw only grows, so
         -- loaded_at rises block by block); at 50M invoice lines the changed rows took 1.6 s instead of 3.1 s
         set variable zorg_watermark = {{ zorg_watermark() }};
-        create or replace temp table gewijzigde_zorgregels as {{ changed_care_rows() }};
+        create or replace temp view gewijzigde_zorgregels as {{ changed_care_rows() }};
         {% for name, query in keys.items() -%}
             create or replace temp table {{ name }} as {{ query }};
         {% endfor -%}
