@@ -2,6 +2,10 @@
 
 import hashlib
 import stat
+from pathlib import Path
+
+from pipelines.sources.files import load as loader
+from pipelines.sources.files.grid import GRID, SCRATCH
 
 REGISTER = "Regeling;Bedrag verleend;Jaar;Wijk\nBuurthuis;100;2023;WK014101\nSport;n.v.t.;2023;WK014101\nA;5;2024;\n"
 
@@ -33,6 +37,30 @@ def test_the_file_is_archived_unchanged_under_its_sha256_and_leaves_the_inbox(in
     assert result.sha256 == archived.stem
     assert archived.read_bytes() == REGISTER.encode() and not path.exists()
     assert stat.S_IMODE(archived.stat().st_mode) == 0o400  # it holds BSNs: the service user reads it, nobody else
+
+
+def test_the_cells_as_read_stay_in_a_private_work_folder_that_goes_with_the_file(intake, monkeypatch):
+    seen = []
+    validate = loader.build_intake
+
+    def spy(con, spec, ctx):  # while the file's rows are validated: where its cells are, who may read them
+        [(path,)] = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = ?", [SCRATCH]).fetchall()
+        folder = Path(path).parent
+        seen.append((folder, stat.S_IMODE(folder.stat().st_mode), con.execute(f"FROM {GRID}").fetchall()))
+        return validate(con, spec, ctx)
+
+    monkeypatch.setattr(loader, "build_intake", spy)
+    intake.load("subsidies", "r.csv", REGISTER)
+    assert intake.load("subsidies", "bad.csv", "Regeling;Jaar\nA;2024\n").status == "failed"
+    [(folder, mode, cells)] = seen
+    assert folder.parent == intake.places.scratch and mode == 0o700  # the service user's alone
+    assert [(row[1], [cell for cell in row[3:] if cell is not None]) for row in cells] == [  # line, cells as text
+        (2, ["Buurthuis", "100", "2023", "WK014101"]),
+        (3, ["Sport", "n.v.t.", "2023", "WK014101"]),
+        (4, ["A", "5", "2024"]),
+    ]
+    assert not folder.exists() and list(intake.places.scratch.iterdir()) == []
+    assert intake.rows("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [SCRATCH]) == [(0,)]
 
 
 def test_the_same_file_twice_is_a_no_op(intake):

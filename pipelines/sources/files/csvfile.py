@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from pipelines.sources.files.encoding import as_utf8, detect_encoding
 from pipelines.sources.files.errors import UnreadableFileError
-from pipelines.sources.files.grid import GRID, GridRead, input_column, sheet_read
+from pipelines.sources.files.grid import GRID, SCRATCH, GridRead, input_column, sheet_read
 from pipelines.sources.files.header import SEARCH_ROWS, best_header, find_header, score
 from pipelines.sources.files.spec import SourceSpec
 from pipelines.sources.files.validate import MAX_CELL
@@ -37,6 +37,7 @@ DELIMITERS = (";", ",", "\t", "|")
 SAMPLE_BYTES = 1 << 16
 SPARE_COLUMNS = 8  # cells read beyond the header, so a row with a few extra fields is quarantined, not fatal
 MAX_COLUMNS = 1024  # a row with more fields fails the file
+CELLS = f"{SCRATCH}._csv"  # the file's records as read, every field as text, before the grid picks the columns
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
     while True:  # a row further on with more fields than the sample's: read again, wider
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
         try:
-            con.execute("DROP TABLE IF EXISTS _csv")
+            con.execute(f"DROP TABLE IF EXISTS {CELLS}")
             con.execute(
-                f"""CREATE TEMP TABLE _csv AS
+                f"""CREATE TABLE {CELLS} AS
                 FROM read_csv({literal(str(text_path))}, auto_detect = false, header = false,
                               delim = {literal(delimiter)}, quote = '"', escape = '"', columns = {columns},
                               null_padding = true, parallel = {parallel})"""
@@ -158,7 +159,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
             if wider is None:
                 raise _duckdb_error(error, label) from error
             width = wider
-    records = con.execute("SELECT count(*) FROM _csv").fetchall()[0][0]
+    records = con.execute(f"SELECT count(*) FROM {CELLS}").fetchall()[0][0]
     if len(lines.records) != records:
         raise UnreadableFileError(
             label, None, f"{len(lines.records)} records (by its lines and quotes)", f"{records} read as CSV"
@@ -175,10 +176,10 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
     mapped = {m.column.name: f"c{m.index}" for m in header.columns}
     selected = ", ".join(f"{mapped.get(name, 'NULL')} AS {input_column(name)}" for name in spec.columns)
     if lines.one_per_line:
-        body = f"(SELECT rowid + 1 AS line, * FROM _csv) WHERE line > {header.number}"
+        body = f"(SELECT rowid + 1 AS line, * FROM {CELLS}) WHERE line > {header.number}"
     else:  # the table holds the records in the file's order: pair them with their lines by position
         con.register("_csv_lines", pa.table({"line": lines.records}))
-        body = f"_csv POSITIONAL JOIN _csv_lines WHERE line > {header.number}"
+        body = f"{CELLS} POSITIONAL JOIN _csv_lines WHERE line > {header.number}"
     try:
         data_rows = con.execute(
             f"""INSERT INTO {GRID} BY NAME
@@ -189,7 +190,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
     finally:
         if not lines.one_per_line:
             con.unregister("_csv_lines")
-        con.execute("DROP TABLE _csv")
+        con.execute(f"DROP TABLE {CELLS}")
     header_ordinal = header.row + 1  # the sample skips empty records exactly like DuckDB
     sheet = sheet_read(None, header)
     sheet.rows = data_rows

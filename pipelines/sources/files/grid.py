@@ -1,4 +1,4 @@
-"""The common shape every reader produces: the TEMP table ``_grid`` in the loading connection.
+"""The common shape every reader produces: the table ``_grid`` in the file's scratch database.
 
 One row per data row of the file (blank rows left out and counted), one VARCHAR column ``in__<column>`` per
 canonical column of the source holding the cell text exactly as found (NULL when the file has no such column),
@@ -9,16 +9,37 @@ and XML are validated by the same SQL.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
 from pipelines.sources.files.errors import UnknownFormatError
 from pipelines.sources.files.header import HeaderMatch
 from pipelines.sources.files.spec import SourceSpec
-from pipelines.sql import quote
+from pipelines.sql import literal, quote
 
-GRID = "_grid"
+SCRATCH = "_intake_scratch"
+GRID = f"{SCRATCH}._grid"
+# DuckDB scans a table in parallel per row group; a TEMP table's are 122,880 rows, so a file of up to that many
+# rows was validated on one core. Smaller groups let every core work on the files a gemeente sends (a 110,000-row
+# care export: validation 0.47 -> 0.23 s, the whole intake 1.5 -> 1.2 s on two cores).
+SCRATCH_ROW_GROUP_SIZE = 16_384
+
+
+@contextmanager
+def scratch_database(con: duckdb.DuckDBPyConnection, folder: Path) -> Iterator[None]:
+    """The file's scratch database (its grid, and a CSV's cells as read) in the file's private work folder, which
+    is removed after the file; only the reading and validation write it, never the load's transaction."""
+    con.execute(
+        f"ATTACH {literal(str(folder / 'scratch.duckdb'))} AS {SCRATCH} (ROW_GROUP_SIZE {SCRATCH_ROW_GROUP_SIZE})"
+    )
+    try:
+        yield
+    finally:
+        con.execute(f"DETACH {SCRATCH}")
 
 
 def input_column(name: str) -> str:
@@ -66,7 +87,7 @@ class GridRead:
 def create_grid(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
     columns = ", ".join(f"{input_column(name)} VARCHAR" for name in spec.columns)
     con.execute(f"DROP TABLE IF EXISTS {GRID}")
-    con.execute(f"CREATE TEMP TABLE {GRID} (source_sheet VARCHAR, source_row BIGINT, overflow VARCHAR, {columns})")
+    con.execute(f"CREATE TABLE {GRID} (source_sheet VARCHAR, source_row BIGINT, overflow VARCHAR, {columns})")
 
 
 def sheet_read(sheet: str | None, header: HeaderMatch) -> SheetRead:

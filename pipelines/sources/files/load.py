@@ -27,6 +27,7 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -39,7 +40,7 @@ from pipelines.sources.catalog import indicator_catalog
 from pipelines.sources.files import inbox
 from pipelines.sources.files.errors import IntakeError, RefusedFileError, UnknownFormatError, describe
 from pipelines.sources.files.file_checks import flag_incomplete_messages, flag_summary_sheets, totals_warnings
-from pipelines.sources.files.grid import GridRead, create_grid
+from pipelines.sources.files.grid import GRID, GridRead, create_grid, scratch_database
 from pipelines.sources.files.spec import SourceSpec
 from pipelines.sources.files.validate import (
     INTAKE,
@@ -423,16 +424,14 @@ def _validate(
     entry: inbox.InboxFile,
     stored: Path,
     label: str,
-    places: Places,
+    workdir: Path,
     key: bytes,
     rules: Rules,
     intake_date: date | None,
 ) -> tuple[GridRead, Context, list[str]]:
     """Read the archived copy into ``_grid``, validate it into ``_intake`` and run the whole-file checks; returns
     how it was read, the validation context and the file's warnings."""
-    places.scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=places.scratch, prefix=f"intake-{os.getpid()}-") as workdir:
-        read = _read(con, spec, stored, label, Path(workdir))
+    read = _read(con, spec, stored, label, workdir)
     mapped = {name for sheet in read.sheets for name in sheet.columns}
     needed = entry.gemeente is not None or any(
         c.type == "region" and c.known and c.name in mapped for c in spec.columns.values()
@@ -457,10 +456,22 @@ def _validate(
         plain_text=read.plain_text,
     )
     build_intake(con, spec, ctx)
-    con.execute("DROP TABLE _grid")
+    con.execute(f"DROP TABLE {GRID}")
     flag_incomplete_messages(con, spec)
     flag_summary_sheets(con, spec, read)
     return read, ctx, totals_warnings(con, spec)
+
+
+@contextlib.contextmanager
+def _work_folder(con: duckdb.DuckDBPyConnection, places: Places) -> Iterator[Path]:
+    """The file's private work folder (a decoded copy of it, its scratch database), removed after the file; one
+    left by a process that died is removed by the next intake (inbox.remove_leftovers)."""
+    places.scratch.mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(dir=places.scratch, prefix=f"intake-{os.getpid()}-") as folder,
+        scratch_database(con, Path(folder)),
+    ):
+        yield Path(folder)
 
 
 def ingest_file(
@@ -484,43 +495,51 @@ def ingest_file(
     if isinstance(taken, FileLoad):
         return taken
     result = FileLoad(spec.name, label, taken.sha256, "loaded")
-    try:  # reading and validating fill TEMP tables; only the writes below need the transaction
-        read, ctx, result.warnings = _validate(con, spec, entry, taken.path, label, places, key, rules, intake_date)
-        result.rows_in_file, result.blank_rows = read.rows, read.blank_rows
-        result.read_as = _read_as(read, ctx.styles)
-        replacements = find_replacements(con, spec)
-        too_much = [r for r in replacements if r.removes_too_much(rules.replace_max_share)]
-        if too_much and not replace:
-            raise HeldForConsent(_hold_message(too_much, rules.replace_max_share))
-        con.execute("BEGIN TRANSACTION")
-        synthetic = common["is_synthetic"]
-        result.rows_loaded, result.rows_quarantined = _insert(con, spec, ctx, [load_id, taken.sha256, label, synthetic])
-        _reconcile(result)
-        _record_scopes(con, spec, taken.sha256, label)
-        _record_replacements(con, result, load_id, replacements, confirmed=bool(too_much))
-        result.reasons = dict(
-            con.execute(f"SELECT errors[1].code, count(*) FROM {INTAKE} WHERE len(errors) > 0 GROUP BY 1").fetchall()
-        )
-        # the scopes the file speaks for in staging: of its loaded rows (a rejected row's may be its wrong cells)
-        scopes = [
-            r[0]
-            for r in con.execute(
-                f"SELECT DISTINCT replace_scope FROM {INTAKE} WHERE len(errors) = 0 ORDER BY 1"
-            ).fetchall()
-        ]
-        log_load(con, result, **common, replace_scopes=scopes)
-        con.execute("COMMIT")
-    except HeldForConsent as held:
-        result = FileLoad(spec.name, label, taken.sha256, "held", error=str(held), read_as=result.read_as)
-        log_load(con, result, **common)
-        result.moved_to = inbox.move_aside(entry, places.inbox, places.held)
-        return result
-    except Exception as error:  # one file's trouble, whatever it is, never stops the others
-        return reject_file(con, FileLoad(spec.name, label, taken.sha256, "failed"), error, entry, places, common)
-    finally:
-        for table in ("_grid", INTAKE, "_known_regions"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-    entry.path.unlink()  # archived; the load log says what became of it
+    with contextlib.ExitStack() as work:
+        try:  # reading and validating fill the scratch database and TEMP tables; only the writes need the transaction
+            workdir = work.enter_context(_work_folder(con, places))
+            read, ctx, result.warnings = _validate(
+                con, spec, entry, taken.path, label, workdir, key, rules, intake_date
+            )
+            result.rows_in_file, result.blank_rows = read.rows, read.blank_rows
+            result.read_as = _read_as(read, ctx.styles)
+            replacements = find_replacements(con, spec)
+            too_much = [r for r in replacements if r.removes_too_much(rules.replace_max_share)]
+            if too_much and not replace:
+                raise HeldForConsent(_hold_message(too_much, rules.replace_max_share))
+            con.execute("BEGIN TRANSACTION")
+            synthetic = common["is_synthetic"]
+            result.rows_loaded, result.rows_quarantined = _insert(
+                con, spec, ctx, [load_id, taken.sha256, label, synthetic]
+            )
+            _reconcile(result)
+            _record_scopes(con, spec, taken.sha256, label)
+            _record_replacements(con, result, load_id, replacements, confirmed=bool(too_much))
+            result.reasons = dict(
+                con.execute(
+                    f"SELECT errors[1].code, count(*) FROM {INTAKE} WHERE len(errors) > 0 GROUP BY 1"
+                ).fetchall()
+            )
+            # the scopes the file speaks for in staging: of its loaded rows (a rejected row's may be its wrong cells)
+            scopes = [
+                r[0]
+                for r in con.execute(
+                    f"SELECT DISTINCT replace_scope FROM {INTAKE} WHERE len(errors) = 0 ORDER BY 1"
+                ).fetchall()
+            ]
+            log_load(con, result, **common, replace_scopes=scopes)
+            con.execute("COMMIT")
+        except HeldForConsent as held:
+            result = FileLoad(spec.name, label, taken.sha256, "held", error=str(held), read_as=result.read_as)
+            log_load(con, result, **common)
+            result.moved_to = inbox.move_aside(entry, places.inbox, places.held)
+            return result
+        except Exception as error:  # one file's trouble, whatever it is, never stops the others
+            return reject_file(con, FileLoad(spec.name, label, taken.sha256, "failed"), error, entry, places, common)
+        finally:
+            for table in (INTAKE, "_known_regions"):  # the grid goes with the scratch database
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+        entry.path.unlink()  # archived; the load log says what became of it
     return result
 
 
