@@ -121,7 +121,7 @@ class Settings:
 
     @property
     def scratch(self) -> Path:
-        """Work files of the intake (a decoded copy of a file), private, removed after each file."""
+        """The intake's work files (a decoded copy of a file, its scratch database), private, removed per file."""
         return self.home / "tmp"
 
     @property

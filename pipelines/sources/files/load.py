@@ -133,7 +133,7 @@ class Places:
     archive: Path
     rejected: Path
     held: Path
-    scratch: Path  # private work folder (a decoded copy of a file lives here while it is read)
+    scratch: Path  # private work folders, one per file (a decoded copy of it, its scratch database)
 
     @classmethod
     def of(cls, settings: Settings) -> Places:
