@@ -23,7 +23,7 @@ from lxml import etree
 
 from pipelines.sources.care.messages import DECLARATION_FIELDS, LAWS, MESSAGE_FIELDS, MESSAGES, NAMESPACE, MessageType
 from pipelines.sources.files.errors import UnknownFormatError, UnreadableFileError
-from pipelines.sources.files.grid import GRID, GridRead, SheetRead, input_column
+from pipelines.sources.files.grid import GRID_ROWS, GridRead, SheetRead, input_column
 from pipelines.sources.files.spec import SourceSpec
 from pipelines.sql import quote
 
@@ -257,7 +257,7 @@ def read_message(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, l
         con.register("_xml_lines", stream)  # one statement for all batches: DuckDB reads them as they are parsed
         try:
             sheet.rows = con.execute(
-                f"INSERT INTO {GRID} BY NAME SELECT NULL AS source_sheet, source_row, {select} FROM _xml_lines"
+                f"INSERT INTO {GRID_ROWS} BY NAME SELECT NULL AS source_sheet, source_row, {select} FROM _xml_lines"
             ).fetchall()[0][0]
         finally:
             con.unregister("_xml_lines")

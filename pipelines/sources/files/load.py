@@ -40,7 +40,7 @@ from pipelines.sources.catalog import indicator_catalog
 from pipelines.sources.files import inbox
 from pipelines.sources.files.errors import IntakeError, RefusedFileError, UnknownFormatError, describe
 from pipelines.sources.files.file_checks import flag_incomplete_messages, flag_summary_sheets, totals_warnings
-from pipelines.sources.files.grid import GRID, GridRead, create_grid, scratch_database
+from pipelines.sources.files.grid import GridRead, create_grid, scratch_database
 from pipelines.sources.files.spec import SourceSpec
 from pipelines.sources.files.validate import (
     INTAKE,
@@ -297,11 +297,11 @@ def _read(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: s
     if reader is None or reader not in spec.formats:
         accepted = sorted(s for s, r in READERS.items() if r in spec.formats)
         raise UnknownFormatError(label, None, f"a file of type {', '.join(accepted)} for {spec.name}", path.suffix)
-    create_grid(con, spec)
     if reader == "csv":
         from pipelines.sources.files.csvfile import read_csv
 
         return read_csv(con, spec, path, label, workdir)
+    create_grid(con, spec)
     if reader == "xlsx":
         from pipelines.sources.files.xlsxfile import read_xlsx  # openpyxl only when needed
 
@@ -456,7 +456,6 @@ def _validate(
         plain_text=read.plain_text,
     )
     build_intake(con, spec, ctx)
-    con.execute(f"DROP TABLE {GRID}")
     flag_incomplete_messages(con, spec)
     flag_summary_sheets(con, spec, read)
     return read, ctx, totals_warnings(con, spec)

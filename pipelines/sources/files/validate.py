@@ -628,7 +628,7 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
     One pass over all rows types every cell once and evaluates every check, keeping per row only the numbers of
     the checks it failed (``reasons``; most rows: none). The errors with their messages, and the row's cells as
     quarantine shows them, are then built for the rejected rows alone, from their cells in ``_grid``."""
-    ctes, checks, extras = _typing(spec, ctx, f"(SELECT rowid AS grid_row, * FROM {GRID})")
+    ctes, checks, extras = _typing(spec, ctx, GRID)
     rules = [
         Check(f"coalesce({r.when}, false)", error_sql(r.code, None, "NULL", literal(r.message))) for r in spec.rules
     ]
@@ -667,7 +667,7 @@ def build_intake(con: duckdb.DuckDBPyConnection, spec: SourceSpec, ctx: Context)
     )
     if not con.execute(f"SELECT count(*) FROM {INTAKE} WHERE len(reasons) > 0").fetchall()[0][0]:
         return
-    rejected = f"(SELECT g.rowid AS grid_row, i.reasons, g.* FROM {GRID} g JOIN {INTAKE} i ON g.rowid = i.grid_row "
+    rejected = f"(SELECT i.reasons, g.* FROM {GRID} g JOIN {INTAKE} i USING (grid_row) "
     rejected += "WHERE len(i.reasons) > 0)"
     ctes, _, _ = _typing(spec, ctx, rejected)
     every = numbered + numbered_rules

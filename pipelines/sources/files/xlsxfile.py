@@ -20,7 +20,7 @@ import pyarrow as pa
 from openpyxl import load_workbook
 
 from pipelines.sources.files.errors import UnknownFormatError, UnreadableFileError
-from pipelines.sources.files.grid import GRID, GridRead, SheetRead, sheet_read
+from pipelines.sources.files.grid import GRID_ROWS, GridRead, SheetRead, sheet_read
 from pipelines.sources.files.header import SEARCH_ROWS, HeaderMatch, best_header, find_header
 from pipelines.sources.files.spec import SourceSpec
 
@@ -100,7 +100,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, labe
             rest = ((n, r) for n, r in [*head[header.row + 1 :], *rows])
             for batch in _batches(spec, worksheet.title, header, rest, sheet):
                 con.register("_xlsx_batch", batch)
-                con.execute(f"INSERT INTO {GRID} BY NAME SELECT * FROM _xlsx_batch")
+                con.execute(f"INSERT INTO {GRID_ROWS} BY NAME SELECT * FROM _xlsx_batch")
                 con.unregister("_xlsx_batch")
             read.sheets.append(sheet)
     finally:
