@@ -4,7 +4,7 @@ Detection runs on a sample of the first lines (with Python's csv module, cheap):
 delimiter (``;``, ``,``, tab or ``|``: the one under which a header row names most canonical columns) and the
 header row (header.py). The bulk of the file is then read by DuckDB in one statement. Numbers, dates and codes
 stay text here; validate.py casts them, so a bad cell becomes a quarantined row with its reason, not a failed
-read. The grid is a view of the cells as read (no copy).
+read. The grid is a view of the records as read (no copy); the read keeps only the cells the grid needs.
 
 DuckDB skips empty lines, so its row order does not give line numbers. ``scan_lines`` recovers them from the
 bytes (vectorised with numpy): a record ends at a newline outside quotes. The same scan catches a quote that is
@@ -28,7 +28,7 @@ import pyarrow as pa
 from pipelines.sources.files.encoding import as_utf8, detect_encoding
 from pipelines.sources.files.errors import UnreadableFileError
 from pipelines.sources.files.grid import GRID, SCRATCH, GridRead, input_column, sheet_read
-from pipelines.sources.files.header import SEARCH_ROWS, best_header, find_header, score
+from pipelines.sources.files.header import SEARCH_ROWS, HeaderMatch, best_header, find_header, score
 from pipelines.sources.files.spec import SourceSpec
 from pipelines.sources.files.validate import MAX_CELL
 from pipelines.sql import literal
@@ -37,7 +37,7 @@ DELIMITERS = (";", ",", "\t", "|")
 SAMPLE_BYTES = 1 << 16
 SPARE_COLUMNS = 8  # cells read beyond the header, so a row with a few extra fields is quarantined, not fatal
 MAX_COLUMNS = 1024  # a row with more fields fails the file
-CELLS = f"{SCRATCH}._csv"  # the file's records as read, every field as text; the grid is a view of them
+CELLS = f"{SCRATCH}._csv"  # the file's records as read, the grid's cells as text; the grid is a view of them
 LINES = f"{SCRATCH}._csv_lines"  # the line each record starts on, when not every record is its line
 
 
@@ -128,6 +128,22 @@ def _wider(error: duckdb.Error, width: int) -> int | None:
     return min(MAX_COLUMNS, max(2 * width, int(counts.group(2)) + SPARE_COLUMNS))
 
 
+def _grid_cells(spec: SourceSpec, header: HeaderMatch, width: int) -> str:
+    """SQL: what the grid needs of a record read as ``width`` text fields ``c<i>``, so the table of records holds
+    no more: whether it is blank, its overflow and the cell of each canonical column (NULL when unmapped)."""
+    cells = [f"c{i}" for i in range(width)]
+    # a blank row has every cell empty or spaces; most rows are told apart by their first cell that is not NULL
+    blank = (
+        f"CASE WHEN trim(coalesce({', '.join(cells)})) <> '' THEN false ELSE trim(concat({', '.join(cells)})) = '' END"
+    )
+    spare = [f"c{i}" for i in range(header.width, width)]  # NULL (padded) in every row the header is as wide as
+    shown = ", ".join(f"nullif(trim({c}), '')" for c in spare)
+    overflow = f"CASE WHEN coalesce({', '.join(spare)}) IS NOT NULL THEN nullif(concat_ws(' | ', {shown}), '') END"
+    mapped = {m.column.name: f"c{m.index}" for m in header.columns}
+    selected = ", ".join(f"{mapped.get(name, 'NULL::VARCHAR')} AS {input_column(name)}" for name in spec.columns)
+    return f"{blank} AS blank, {overflow} AS overflow, {selected}"
+
+
 def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label: str, workdir: Path) -> GridRead:
     """Fill ``_grid`` from a CSV file; returns how it was read."""
     encoding = detect_encoding(path, label)
@@ -150,6 +166,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
             con.execute(f"DROP TABLE IF EXISTS {CELLS}")
             con.execute(
                 f"""CREATE TABLE {CELLS} AS
+                SELECT {_grid_cells(spec, header, width)}
                 FROM read_csv({literal(str(text_path))}, auto_detect = false, header = false,
                               delim = {literal(delimiter)}, quote = '"', escape = '"', columns = {columns},
                               null_padding = true, parallel = {parallel})"""
@@ -165,17 +182,6 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
         raise UnreadableFileError(
             label, None, f"{len(lines.records)} records (by its lines and quotes)", f"{records} read as CSV"
         )
-
-    cells = [f"c{i}" for i in range(width)]
-    # a blank row has every cell empty or spaces; most rows are told apart by their first cell that is not NULL
-    blank = (
-        f"CASE WHEN trim(coalesce({', '.join(cells)})) <> '' THEN false ELSE trim(concat({', '.join(cells)})) = '' END"
-    )
-    spare = [f"c{i}" for i in range(header.width, width)]  # NULL (padded) in every row the header is as wide as
-    shown = ", ".join(f"nullif(trim({c}), '')" for c in spare)
-    overflow = f"CASE WHEN coalesce({', '.join(spare)}) IS NOT NULL THEN nullif(concat_ws(' | ', {shown}), '') END"
-    mapped = {m.column.name: f"c{m.index}" for m in header.columns}
-    selected = ", ".join(f"{mapped.get(name, 'NULL::VARCHAR')} AS {input_column(name)}" for name in spec.columns)
     if lines.one_per_line:
         body = f"(SELECT rowid + 1 AS line, * FROM {CELLS}) WHERE line > {header.number}"
     else:  # the table holds the records in the file's order: pair them with their lines by position
@@ -186,9 +192,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, label
     # a view, not a copy: validation reads the cells where DuckDB put them (a copy of a 1M-line file took 1 s)
     con.execute(
         f"""CREATE VIEW {GRID} AS
-        SELECT line AS grid_row, NULL::VARCHAR AS source_sheet, line AS source_row, {overflow} AS overflow,
-               {selected}
-        FROM {body} AND NOT ({blank})"""
+        SELECT line AS grid_row, NULL::VARCHAR AS source_sheet, line AS source_row, overflow,
+               COLUMNS('in__.*')
+        FROM {body} AND NOT blank"""
     )
     data_rows = con.execute(f"SELECT count(*) FROM {GRID}").fetchall()[0][0]
     header_ordinal = header.row + 1  # the sample skips empty records exactly like DuckDB
