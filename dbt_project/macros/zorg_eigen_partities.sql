@@ -7,8 +7,7 @@
     changes it (up to a hash collision, 2^-64 per change).
 
     The parts read different inputs, so each moves alone: 'clienten' (clients, inflow, outflow) the client-years;
-    'perioden' (durations, lead times) the care periods as they count (a duration once it ended on or before the
-    peildatum, in the year it ended; a lead time in the year care started); 'aanvragen' (referrals) the requests;
+    'perioden' (durations, lead times) the care periods as they count (macro counted_periods); 'aanvragen' (referrals) the requests;
     'kosten' the net amounts per client and year. The last three also read the covered years (whether provisional)
     and the wijk of each client-year. Outflow counts a client's last period, so a new half year moves the client
     counts of every year; the other parts move in the years the new data and the peildatum reach. #}
@@ -21,18 +20,9 @@
                      is_synthetisch) as rij_hash
             from {{ ref('int_zorgclienten_per_jaar') }}
             union all
-            select periodes.gemeente_code, year(periodes.einddatum), 'perioden',
-                hash('duur', periodes.wet, periodes.uitsplitsing, periodes.client_id, periodes.begindatum,
-                     periodes.einddatum, periodes.is_synthetisch)
-            from {{ ref('int_zorgperiodes') }} as periodes
-            inner join {{ ref('int_zorg_dekking') }} as dekking using (gemeente_code, wet)
-            where periodes.einddatum <= dekking.peildatum
-            union all
-            select gemeente_code, year(startbericht_datum), 'perioden',
-                hash('doorloop', wet, uitsplitsing, client_id, startbericht_datum, toewijzing_dagtekening,
-                     is_synthetisch)
-            from {{ ref('int_zorgperiodes') }}
-            where startbericht_datum is not null and toewijzing_dagtekening is not null
+            select gemeente_code, jaar, 'perioden',
+                hash(indicator_code, wet, uitsplitsing, client_id, dagen, is_synthetisch)
+            from ({{ counted_periods() }}) as periods
             union all
             select gemeente_code, year(dagtekening), 'aanvragen',
                 hash('aanvraag', wet, client_id, product_categorie, verwijzer_type, is_synthetisch)
@@ -103,3 +93,30 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The days 'perioden' counts (indicator_code, gemeente_code, wet, client_id, uitsplitsing, jaar, dagen,
+    is_synthetisch), read by the indicators and by their fingerprint alike: a care period's duration once it ended
+    on or before the peildatum, in the year it ended; the time from the allocation to the start of care, in the
+    year care started (with a start report). only_computed: the model's own read, of the partitions it computes. -#}
+{% macro counted_periods(only_computed=false) %}
+    select
+        'EIGEN_ZORGDUUR_MEDIAAN_DAGEN' as indicator_code, periods.gemeente_code, periods.wet, periods.client_id,
+        periods.uitsplitsing, year(periods.einddatum) as jaar, periods.einddatum - periods.begindatum as dagen,
+        periods.is_synthetisch
+    from {{ ref('int_zorgperiodes') }} as periods
+    inner join {{ ref('int_zorg_dekking') }} as coverage using (gemeente_code, wet)
+    where periods.einddatum <= coverage.peildatum
+        {%- if only_computed %}
+        and {{ in_computed_partitions('perioden', 'periods.gemeente_code', 'year(periods.einddatum)') }}
+        {%- endif %}
+    union all
+    select
+        'EIGEN_DOORLOOPTIJD_DAGEN', gemeente_code, wet, client_id, uitsplitsing, year(startbericht_datum),
+        startbericht_datum - toewijzing_dagtekening, is_synthetisch
+    from {{ ref('int_zorgperiodes') }}
+    where startbericht_datum is not null and toewijzing_dagtekening is not null
+        {%- if only_computed %}
+        and {{ in_computed_partitions('perioden', 'gemeente_code', 'year(startbericht_datum)') }}
+        {%- endif %}
+{% endmacro %}

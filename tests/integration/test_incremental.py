@@ -9,6 +9,7 @@ and withdraw an invoice line, and a corrected postcode table that moves clients'
 import csv
 import math
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -160,6 +161,27 @@ def late_stop(allocation: dict[str, str]) -> dict[str, str]:
             "Berichtidentificatie": "STOP-LAAT-1"}  # fmt: skip
 
 
+def stopped_in(rows: list[dict[str, str]], year: int) -> dict[str, str]:
+    """A Wmo stop that ended care in `year` at least two weeks before the allocation's end date and the year's end,
+    of a client with no allocation beginning in the two months after: the end of a care period."""
+    after = timedelta(days=61)
+    begins = [(r["BSN"], date.fromisoformat(r["Begindatum"])) for r in rows
+              if r["Soort regel"] == "toewijzing" and r["Wet"] == "wmo"]  # fmt: skip
+    allocations = {r["Toewijzingnummer"]: r for r in rows if r["Soort regel"] == "toewijzing"}
+    return next(r for r in rows if r["Soort regel"] == "stop" and r["Wet"] == "wmo"
+                and r["Einddatum"] < f"{year}-12-17" and r["Einddatum"][:4] == str(year)
+                and r["Einddatum"] < str(date.fromisoformat(allocations[r["Toewijzingnummer"]]["Einddatum"]) - after)
+                and not any(bsn == r["BSN"] and date.fromisoformat(r["Einddatum"]) < begin
+                            <= date.fromisoformat(r["Einddatum"]) + after for bsn, begin in begins))  # fmt: skip
+
+
+def later_stop(stop: dict[str, str]) -> dict[str, str]:
+    """The provider's corrected stop, sent in 2025 in a message of its own: care ended two weeks later (the latest
+    reported end counts)."""
+    end = date.fromisoformat(stop["Einddatum"]) + timedelta(days=14)
+    return {**stop, "Dagtekening": "2025-03-03", "Einddatum": end.isoformat(), "Berichtidentificatie": "STOP-LATER-1"}
+
+
 def mover(rows: list[dict[str, str]], skip: str) -> dict[str, str]:
     """A Wmo allocation of 2024 of another client than `skip`: whose client moves."""
     return next(r for r in rows if r["Soort regel"] == "toewijzing" and r["Wet"] == "wmo"
@@ -292,7 +314,18 @@ def test_care_built_incrementally_in_steps_gives_the_marts_of_a_full_rebuild(dem
         f"WHERE gemeente_code = 'GM0141' AND client_id = '{client}' GROUP BY 1 ORDER BY 1"
     )
     costs_before = dict(query(warehouse, client_costs))
+    # ... and a provider corrects a stop of 2021: care ended two weeks later, in the same year. The period's duration
+    # changes, nothing else about it (its client, year, wijk, the year's clients), so only the fingerprint of
+    # Almelo's 2021 periods can tell that year's durations must be computed again
+    write_export(inbox / "stop_gecorrigeerd.csv", [later_stop(stopped_in(rows, 2021))])
+    durations_2021 = (
+        "SELECT DISTINCT invoer_vingerafdruk FROM intermediate.int_zorg_eigen_per_gemeente_jaar "
+        "WHERE gemeente_code = 'GM0141' AND jaar = 2021 AND onderdeel = 'perioden'"
+    )
+    [fingerprint_before] = query(warehouse, durations_2021)
     assert care_build(settings).success
+    [fingerprint_after] = query(warehouse, durations_2021)
+    assert fingerprint_after != fingerprint_before
     assert query(warehouse, f"SELECT count(*) {allocations} '{dropped['Toewijzingnummer']}'") == [(0,)]
     costs = dict(query(warehouse, client_costs))
     assert costs[year] == pytest.approx(costs_before[year] - float(withdrawn["Bedrag"].replace(",", ".")))

@@ -90,24 +90,12 @@ client_counts as (
 ),
 
 -- days per care period: its duration, in the year it ended (on or before the peildatum), and the time from the
--- allocation to the start of care, in the year care started (with a start report)
+-- allocation to the start of care, in the year care started (macro counted_periods, which the fingerprint reads too)
 period_days as (
     select
-        'EIGEN_ZORGDUUR_MEDIAAN_DAGEN' as indicator_code, periods.gemeente_code, periods.wet,
-        {{ client_key('periods.client_id') }} as client_id,
-        periods.uitsplitsing, year(periods.einddatum) as jaar, periods.einddatum - periods.begindatum as dagen,
-        periods.is_synthetisch
-    from {{ ref('int_zorgperiodes') }} as periods
-    inner join coverage using (gemeente_code, wet)
-    where periods.einddatum <= coverage.peildatum
-        and {{ in_computed_partitions('perioden', 'periods.gemeente_code', 'year(periods.einddatum)') }}
-    union all
-    select
-        'EIGEN_DOORLOOPTIJD_DAGEN', gemeente_code, wet, {{ client_key('client_id') }}, uitsplitsing,
-        year(startbericht_datum), startbericht_datum - toewijzing_dagtekening, is_synthetisch
-    from {{ ref('int_zorgperiodes') }}
-    where startbericht_datum is not null and toewijzing_dagtekening is not null
-        and {{ in_computed_partitions('perioden', 'gemeente_code', 'year(startbericht_datum)') }}
+        indicator_code, gemeente_code, wet, {{ client_key('client_id') }} as client_id, uitsplitsing, jaar, dagen,
+        is_synthetisch
+    from ({{ counted_periods(only_computed=true) }}) as periods
 ),
 
 -- A median and a count of distinct clients are aggregated apart: DuckDB keeps a median's values in memory, and a
