@@ -7,8 +7,8 @@
     changes it (up to a hash collision, 2^-64 per change).
 
     The parts read different inputs, so each moves alone: 'clienten' (clients, inflow, outflow) the client-years;
-    'perioden' (durations, lead times) the care periods as they count (macro counted_periods); 'aanvragen' (referrals) the requests;
-    'kosten' the net amounts per client and year. The last three also read the covered years (whether provisional)
+    'perioden' (durations, lead times) the days as they count (macro counted_periods); 'aanvragen' (referrals) the
+    requests; 'kosten' the net amounts per client and year. The last three also read the covered years (whether provisional)
     and the wijk of each client-year. Outflow counts a client's last period, so a new half year moves the client
     counts of every year; the other parts move in the years the new data and the peildatum reach. #}
 {% macro zorg_eigen_fingerprints() %}

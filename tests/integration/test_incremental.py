@@ -4,7 +4,8 @@ every mart and care table compared row for row. The deliveries hit what the incr
 a new half year that moves the peildatum (open care reaches a new year, the last year is no longer provisional),
 exports that replace months of the demo's (clients leave those months), a stop reported long after its
 allocation, a client moving to another wijk, corrected exports of an older year that drop a client's allocation
-and withdraw an invoice line, and a corrected postcode table that moves clients' wijk without any new care data."""
+and withdraw an invoice line, a corrected stop that ends a period two weeks later within its year (only its
+duration moves), and a corrected postcode table that moves clients' wijk without any new care data."""
 
 import csv
 import math
@@ -162,8 +163,9 @@ def late_stop(allocation: dict[str, str]) -> dict[str, str]:
 
 
 def stopped_in(rows: list[dict[str, str]], year: int) -> dict[str, str]:
-    """A Wmo stop that ended care in `year` at least two weeks before the allocation's end date and the year's end,
-    of a client with no allocation beginning in the two months after: the end of a care period."""
+    """A Wmo stop that ended care in `year` more than two months before the allocation's end date and more than two
+    weeks before the year's end, of a client with no allocation beginning in the two months after: the end of a
+    care period, which two weeks more keep in its year."""
     after = timedelta(days=61)
     begins = [(r["BSN"], date.fromisoformat(r["Begindatum"])) for r in rows
               if r["Soort regel"] == "toewijzing" and r["Wet"] == "wmo"]  # fmt: skip
